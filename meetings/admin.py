@@ -1,0 +1,129 @@
+"""Django admin for administrators: every model, searchable and filterable."""
+
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+
+from meetings import models
+
+
+@admin.register(models.User)
+class UserAdmin(BaseUserAdmin):
+    list_display = ["username", "email", "first_name", "last_name", "clearance", "is_active", "is_staff"]
+    list_filter = [*BaseUserAdmin.list_filter, "clearance"]
+    fieldsets = [*BaseUserAdmin.fieldsets, ("Clearance", {"fields": ["clearance"]})]
+    add_fieldsets = [*BaseUserAdmin.add_fieldsets, ("Clearance", {"fields": ["clearance"]})]
+
+
+class VisibleMeetingsAdmin(admin.ModelAdmin):
+    """Administrators, too, see only what their clearance allows."""
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).visible_to(request.user)
+
+
+class AttendanceInline(admin.TabularInline):
+    model = models.Attendance
+    extra = 0
+    autocomplete_fields = ["person", "organization"]
+
+
+class MeetingTopicInline(admin.TabularInline):
+    model = models.MeetingTopic
+    extra = 0
+    autocomplete_fields = ["topic"]
+
+
+class ActionInline(admin.StackedInline):
+    model = models.Action
+    extra = 0
+    fk_name = "meeting"
+    autocomplete_fields = ["responsible_person", "carried_from"]
+    fields = [
+        "description",
+        "status",
+        "due_date",
+        "responsible_person",
+        "completed_on",
+        "completion_note",
+        "carried_from",
+    ]
+
+
+class SourceInline(admin.StackedInline):
+    model = models.Source
+    extra = 0
+
+
+class MeetingCountryInline(admin.TabularInline):
+    model = models.MeetingCountry
+    extra = 0
+
+
+@admin.register(models.Meeting)
+class MeetingAdmin(VisibleMeetingsAdmin):
+    list_display = ["title", "start_date", "kind", "status", "country", "host_country", "classification"]
+    list_filter = ["kind", "status", "classification", "start_date"]
+    search_fields = ["title", "summary", "outcome", "city"]
+    date_hierarchy = "start_date"
+    autocomplete_fields = ["parent", "series", "organizations"]
+    inlines = [AttendanceInline, MeetingTopicInline, ActionInline, SourceInline, MeetingCountryInline]
+    readonly_fields = ["version", "created_at", "updated_at"]
+
+
+@admin.register(models.MeetingSeries)
+class MeetingSeriesAdmin(admin.ModelAdmin):
+    search_fields = ["name"]
+
+
+@admin.register(models.Person)
+class PersonAdmin(admin.ModelAdmin):
+    list_display = ["name", "honorific", "title", "organization", "country"]
+    list_filter = ["country"]
+    search_fields = ["name", "title"]
+    autocomplete_fields = ["organization"]
+
+
+@admin.register(models.Organization)
+class OrganizationAdmin(admin.ModelAdmin):
+    list_display = ["name", "acronym", "kind", "country", "parent"]
+    list_filter = ["kind", "country"]
+    search_fields = ["name", "acronym"]
+    autocomplete_fields = ["parent"]
+
+
+@admin.register(models.Topic)
+class TopicAdmin(admin.ModelAdmin):
+    list_display = ["name", "parent"]
+    search_fields = ["name", "description"]
+    autocomplete_fields = ["parent"]
+
+
+class ActionPartyInline(admin.TabularInline):
+    model = models.ActionParty
+    extra = 0
+    autocomplete_fields = ["organization"]
+
+
+@admin.register(models.Action)
+class ActionAdmin(VisibleMeetingsAdmin):
+    list_display = ["description", "meeting", "status", "due_date", "completed_on"]
+    list_filter = ["status", "due_date"]
+    search_fields = ["description", "completion_note"]
+    autocomplete_fields = ["meeting", "responsible_person", "carried_from"]
+    inlines = [ActionPartyInline]
+
+
+@admin.register(models.Attendance)
+class AttendanceAdmin(VisibleMeetingsAdmin):
+    list_display = ["person", "meeting", "title", "delegation", "role", "status"]
+    list_filter = ["role", "status", "delegation"]
+    search_fields = ["person__name", "title", "meeting__title"]
+    autocomplete_fields = ["meeting", "person", "organization"]
+
+
+@admin.register(models.Source)
+class SourceAdmin(VisibleMeetingsAdmin):
+    list_display = ["title", "kind", "meeting", "published_on"]
+    list_filter = ["kind"]
+    search_fields = ["title", "url", "text"]
+    autocomplete_fields = ["meeting"]

@@ -1,0 +1,542 @@
+"""The defence meetings domain: meetings, who attended, what was discussed and agreed."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils import timezone
+from django_countries.fields import CountryField
+
+from meetings import classification
+
+EDITOR_GROUPS = ("editor", "administrator")
+
+
+class User(AbstractUser):
+    clearance = models.PositiveSmallIntegerField(
+        choices=classification.choices,
+        default=0,
+        help_text="The highest classification marking this person may see.",
+    )
+
+    @property
+    def clearance_label(self) -> str:
+        return classification.label(self.clearance)
+
+    @property
+    def can_edit(self) -> bool:
+        """Editors and administrators write records; viewers only read."""
+        if self.is_superuser:
+            return True
+        return self.groups.filter(name__in=EDITOR_GROUPS).exists()
+
+
+def _has_ancestor(node, candidate) -> bool:
+    """Whether ``candidate`` is ``node`` itself or one of its ancestors (by parent)."""
+    seen = set()
+    while node is not None and node.pk not in seen:
+        if candidate.pk is not None and node.pk == candidate.pk:
+            return True
+        seen.add(node.pk)
+        node = node.parent
+    return False
+
+
+class TreeNode(models.Model):
+    """A record with a parent of its own kind; refuses to become its own ancestor."""
+
+    class Meta:
+        abstract = True
+
+    def clean(self) -> None:
+        super().clean()
+        if self.parent_id and self.pk and _has_ancestor(self.parent, self):
+            raise ValidationError({"parent": "A record cannot sit under itself or its own descendant."})
+
+    def ancestors(self) -> list:
+        chain, node, seen = [], self.parent, {self.pk}
+        while node is not None and node.pk not in seen:
+            chain.insert(0, node)
+            seen.add(node.pk)
+            node = node.parent
+        return chain
+
+
+class Organization(TreeNode):
+    class Kind(models.TextChoices):
+        MINISTRY = "ministry", "Ministry"
+        ARMED_FORCE = "armed_force", "Armed force"
+        UNIT = "unit", "Unit"
+        CENTRE = "centre", "Centre"
+        INTERNATIONAL = "international", "International organisation"
+        OTHER = "other", "Other"
+
+    name = models.CharField(max_length=200)
+    acronym = models.CharField(max_length=30, blank=True)
+    kind = models.CharField(max_length=20, choices=Kind, default=Kind.OTHER)
+    country = CountryField(blank=True, help_text="Leave empty for international organisations.")
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = "organisation"
+        constraints = [
+            models.UniqueConstraint(fields=["name", "country"], name="organization_unique_name_country"),
+        ]
+        indexes = [models.Index(fields=["country", "name"]), models.Index(fields=["acronym"])]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.acronym})" if self.acronym else self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("organization-detail", args=[self.pk])
+
+
+class Person(models.Model):
+    name = models.CharField(max_length=150)
+    honorific = models.CharField(max_length=60, blank=True, help_text="e.g. Hon., Dr, Maj Gen")
+    country = CountryField(blank=True)
+    organization = models.ForeignKey(
+        Organization,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="people",
+        verbose_name="current organisation",
+    )
+    title = models.CharField("current title", max_length=200, blank=True)
+    notes = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "people"
+        indexes = [models.Index(fields=["name"]), models.Index(fields=["country", "name"])]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("person-detail", args=[self.pk])
+
+
+class Topic(TreeNode):
+    name = models.CharField(max_length=120)
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+    description = models.TextField(blank=True)
+    related_countries = CountryField(multiple=True, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["parent", "name"], name="topic_unique_name_under_parent"),
+            models.UniqueConstraint(
+                fields=["name"], condition=Q(parent__isnull=True), name="topic_unique_root_name"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("topic-detail", args=[self.pk])
+
+    @property
+    def path(self) -> str:
+        """The topic with its ancestors: "Regional security › Horn of Africa"."""
+        return " › ".join(node.name for node in [*self.ancestors(), self])
+
+    @classmethod
+    def subtree_ids(cls, topic_ids) -> set[int]:
+        """The given topics and all their descendants, from one query of the whole tree."""
+        children: dict[int | None, list[int]] = {}
+        for pk, parent_id in cls.objects.values_list("pk", "parent_id"):
+            children.setdefault(parent_id, []).append(pk)
+        found, stack = set(), [int(pk) for pk in topic_ids]
+        while stack:
+            pk = stack.pop()
+            if pk not in found:
+                found.add(pk)
+                stack.extend(children.get(pk, []))
+        return found
+
+
+class MeetingSeries(models.Model):
+    name = models.CharField(max_length=200, unique=True)
+    description = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "meeting series"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class MeetingQuerySet(models.QuerySet):
+    def visible_to(self, user) -> MeetingQuerySet:
+        """Meetings marked at or below the user's clearance; nothing for anonymous users."""
+        if user is None or not user.is_authenticated:
+            return self.none()
+        return self.filter(classification__lte=user.clearance)
+
+
+class Meeting(models.Model):
+    class Kind(models.TextChoices):
+        BILATERAL = "bilateral", "Bilateral"
+        MULTILATERAL = "multilateral", "Multilateral"
+        CALL = "call", "Phone or video call"
+        VISIT = "visit", "Visit"
+        DIALOGUE = "dialogue", "Dialogue or forum"
+        OTHER = "other", "Other"
+
+    class Status(models.TextChoices):
+        PLANNED = "planned", "Planned"
+        CONFIRMED = "confirmed", "Confirmed"
+        HELD = "held", "Held"
+        POSTPONED = "postponed", "Postponed"
+        CANCELLED = "cancelled", "Cancelled"
+
+    title = models.CharField(max_length=200)
+    kind = models.CharField(max_length=20, choices=Kind, default=Kind.BILATERAL)
+    status = models.CharField(max_length=20, choices=Status, default=Status.PLANNED)
+    start_date = models.DateField()
+    start_time = models.TimeField(null=True, blank=True)
+    end_date = models.DateField(null=True, blank=True)
+    end_time = models.TimeField(null=True, blank=True)
+    timezone = models.CharField(
+        max_length=64, default="UTC", help_text="IANA time zone of the times, e.g. Africa/Nairobi."
+    )
+    city = models.CharField(max_length=100, blank=True)
+    venue = models.CharField(max_length=200, blank=True)
+    country = CountryField(blank=True, help_text="Where it took place; empty for a call.")
+    host_country = CountryField(blank=True)
+    parent = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="side_meetings",
+        verbose_name="on the margins of",
+    )
+    series = models.ForeignKey(
+        MeetingSeries, null=True, blank=True, on_delete=models.PROTECT, related_name="meetings"
+    )
+    classification = models.PositiveSmallIntegerField(
+        "classification marking", choices=classification.choices, default=0
+    )
+    summary = models.TextField(blank=True)
+    outcome = models.TextField(blank=True)
+    organizations = models.ManyToManyField(
+        Organization,
+        blank=True,
+        related_name="meetings_involved",
+        verbose_name="organisations involved or mentioned",
+    )
+    version = models.PositiveIntegerField(default=1, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = MeetingQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-start_date", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(end_date__gte=F("start_date")),
+                name="meeting_end_not_before_start",
+            ),
+            models.CheckConstraint(
+                condition=Q(end_time__isnull=True)
+                | Q(end_date__gt=F("start_date"))
+                | Q(start_time__isnull=True)
+                | Q(end_time__gte=F("start_time")),
+                name="meeting_end_time_not_before_start_time",
+            ),
+            models.CheckConstraint(condition=~Q(parent=F("id")), name="meeting_not_its_own_parent"),
+        ]
+        indexes = [
+            models.Index(fields=["start_date", "id"]),
+            models.Index(fields=["status", "start_date"]),
+            models.Index(fields=["kind", "start_date"]),
+            models.Index(fields=["classification", "start_date"]),
+            models.Index(fields=["host_country", "start_date"]),
+            models.Index(fields=["country", "start_date"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.start_date:%d %b %Y})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("meeting-detail", args=[self.pk])
+
+    @property
+    def classification_label(self) -> str:
+        return classification.label(self.classification)
+
+    @property
+    def place(self) -> str:
+        return ", ".join(p for p in (self.venue, self.city, self.country.name if self.country else "") if p)
+
+
+class MeetingScopedQuerySet(models.QuerySet):
+    """Rows that belong to a meeting inherit its marking."""
+
+    def visible_to(self, user):
+        if user is None or not user.is_authenticated:
+            return self.none()
+        return self.filter(meeting__classification__lte=user.clearance)
+
+
+class MeetingCountry(models.Model):
+    """A country taking part in, or mentioned at, a meeting: the index behind country filters."""
+
+    class Role(models.TextChoices):
+        PARTICIPANT = "participant", "Participant"
+        MENTIONED = "mentioned", "Mentioned"
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="countries")
+    country = CountryField()
+    role = models.CharField(max_length=20, choices=Role, default=Role.PARTICIPANT)
+
+    objects = MeetingScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name_plural = "meeting countries"
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "country"], name="meeting_country_once"),
+        ]
+        indexes = [models.Index(fields=["country", "role", "meeting"])]
+
+    def __str__(self) -> str:
+        return f"{self.country.name} ({self.get_role_display().lower()})"
+
+
+class MeetingTopic(models.Model):
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="topic_notes")
+    topic = models.ForeignKey(Topic, on_delete=models.PROTECT, related_name="meeting_notes")
+    note = models.TextField(blank=True, help_text="What was said about this topic.")
+
+    objects = MeetingScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "topic"], name="meeting_topic_once"),
+        ]
+        indexes = [models.Index(fields=["topic", "meeting"])]
+
+    def __str__(self) -> str:
+        return str(self.topic)
+
+
+class Attendance(models.Model):
+    class Role(models.TextChoices):
+        HEAD = "head", "Head of delegation"
+        DELEGATE = "delegate", "Delegate"
+        HOST = "host", "Host"
+        OBSERVER = "observer", "Observer"
+        NOTE_TAKER = "note_taker", "Note-taker"
+
+    class Status(models.TextChoices):
+        INVITED = "invited", "Invited"
+        ATTENDED = "attended", "Attended"
+        DECLINED = "declined", "Declined"
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="attendances")
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="attendances")
+    organization = models.ForeignKey(
+        Organization,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="attendances",
+        verbose_name="organisation on the day",
+    )
+    title = models.CharField("title on the day", max_length=200, blank=True)
+    delegation = CountryField(blank=True, help_text="The country whose delegation they were in.")
+    role = models.CharField(max_length=20, choices=Role, default=Role.DELEGATE)
+    status = models.CharField(max_length=20, choices=Status, default=Status.ATTENDED)
+
+    objects = MeetingScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["delegation", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "person"], name="attendance_person_once"),
+            models.UniqueConstraint(
+                fields=["meeting", "delegation"],
+                condition=Q(role="head"),
+                name="attendance_one_head_per_delegation",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["person", "meeting"]),
+            models.Index(fields=["organization", "meeting"]),
+            models.Index(fields=["delegation", "meeting"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} at {self.meeting}"
+
+    @property
+    def is_host(self) -> bool:
+        return bool(self.delegation) and self.delegation == self.meeting.host_country
+
+
+class ActionQuerySet(MeetingScopedQuerySet):
+    def open(self) -> ActionQuerySet:
+        return self.filter(status__in=Action.OPEN_STATUSES)
+
+    def overdue(self, today: datetime.date | None = None) -> ActionQuerySet:
+        return self.open().filter(due_date__lt=today or timezone.localdate())
+
+    def due_within(self, days: int, today: datetime.date | None = None) -> ActionQuerySet:
+        today = today or timezone.localdate()
+        return self.open().filter(due_date__gte=today, due_date__lte=today + datetime.timedelta(days=days))
+
+
+class Action(models.Model):
+    class Status(models.TextChoices):
+        PROPOSED = "proposed", "Proposed"
+        AGREED = "agreed", "Agreed"
+        IN_PROGRESS = "in_progress", "In progress"
+        BLOCKED = "blocked", "Blocked"
+        DONE = "done", "Done"
+        CANCELLED = "cancelled", "Cancelled"
+
+    OPEN_STATUSES = (Status.PROPOSED, Status.AGREED, Status.IN_PROGRESS, Status.BLOCKED)
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="actions")
+    description = models.CharField(max_length=500)
+    responsible_person = models.ForeignKey(
+        Person, null=True, blank=True, on_delete=models.PROTECT, related_name="actions"
+    )
+    due_date = models.DateField(null=True, blank=True)
+    status = models.CharField(max_length=20, choices=Status, default=Status.AGREED)
+    completed_on = models.DateField(null=True, blank=True)
+    completion_note = models.TextField(blank=True)
+    carried_from = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="carried_into",
+        help_text="The earlier action this one continues.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ActionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["due_date", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status="done") | Q(completed_on__isnull=False),
+                name="action_done_has_completion_date",
+            ),
+            models.CheckConstraint(
+                condition=Q(completed_on__isnull=True) | Q(status__in=["done", "cancelled"]),
+                name="action_completion_date_only_when_closed",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["status", "due_date"]),
+            models.Index(fields=["due_date"]),
+            models.Index(fields=["meeting", "status"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.description
+
+    def get_absolute_url(self) -> str:
+        return f"{self.meeting.get_absolute_url()}#action-{self.pk}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in self.OPEN_STATUSES
+
+    def is_overdue(self, today: datetime.date | None = None) -> bool:
+        """Open and past its due date; computed, never stored."""
+        return self.is_open and self.due_date is not None and self.due_date < (today or timezone.localdate())
+
+
+class ActionParty(models.Model):
+    """A country or organisation responsible for an action."""
+
+    action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="parties")
+    country = CountryField(blank=True)
+    organization = models.ForeignKey(
+        Organization, null=True, blank=True, on_delete=models.PROTECT, related_name="action_parties"
+    )
+
+    class Meta:
+        verbose_name_plural = "action parties"
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(country="") | Q(organization__isnull=False),
+                name="action_party_names_someone",
+            ),
+            models.UniqueConstraint(
+                fields=["action", "country"],
+                condition=Q(organization__isnull=True),
+                name="action_party_country_once",
+            ),
+            models.UniqueConstraint(
+                fields=["action", "organization"],
+                condition=Q(organization__isnull=False),
+                name="action_party_organization_once",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["country", "action"]),
+            models.Index(fields=["organization", "action"]),
+        ]
+
+    def __str__(self) -> str:
+        if self.organization_id:
+            return str(self.organization)
+        return self.country.name
+
+
+class Source(models.Model):
+    """Where the record comes from: a joint statement, readout, minutes or article."""
+
+    class Kind(models.TextChoices):
+        JOINT_STATEMENT = "joint_statement", "Joint statement"
+        READOUT = "readout", "Readout"
+        PRESS_RELEASE = "press_release", "Press release"
+        MINUTES = "minutes", "Minutes"
+        ARTICLE = "article", "News article"
+        OTHER = "other", "Other"
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="sources")
+    kind = models.CharField(max_length=20, choices=Kind, default=Kind.READOUT)
+    title = models.CharField(max_length=200)
+    url = models.URLField("link", max_length=500, blank=True)
+    file = models.FileField(upload_to="sources/%Y/%m/", blank=True)
+    published_on = models.DateField(null=True, blank=True)
+    text = models.TextField(blank=True, help_text="The text itself, or the passage that matters.")
+
+    objects = MeetingScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["published_on", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(url="") | ~Q(file="") | ~Q(text=""),
+                name="source_has_link_file_or_text",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
