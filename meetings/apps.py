@@ -1,7 +1,14 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 
 
 class MeetingsConfig(AppConfig):
     name = "meetings"
     verbose_name = "Defence meetings"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from meetings.roles import sync_roles_after_migrate
+
+        # Runs after django.contrib.auth has created the permissions it grants.
+        post_migrate.connect(sync_roles_after_migrate, sender=self)

@@ -43,3 +43,36 @@ def editor_client(client, editor):
 def admin_client_secret(client, administrator):
     client.force_login(administrator)
     return client
+
+
+def pytest_sessionstart(session):
+    """On CI a PostgreSQL run must really reach PostgreSQL: fail loudly, never skip."""
+    url = os.environ.get("DATABASE_URL", "")
+    if os.environ.get("CI") == "true" and url.startswith("postgres"):
+        import psycopg
+
+        try:
+            psycopg.connect(url.replace("postgres://", "postgresql://", 1), connect_timeout=5).close()
+        except psycopg.OperationalError as error:
+            pytest.exit(f"CI=true and PostgreSQL at DATABASE_URL is unreachable: {error}", returncode=1)
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    """Drive the system's Chromium: Playwright's own browser download is not available here."""
+    return {
+        **browser_type_launch_args,
+        "executable_path": os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"),
+        "args": ["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+    }
+
+
+@pytest.fixture
+def signed_in_page(page, live_server, editor):
+    """A Chromium page signed in as an editor through the real sign-in form."""
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.get_by_label("Username").fill("editor")
+    page.get_by_label("Password").fill("correct-horse-battery")
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(f"{live_server.url}/")
+    return page

@@ -1,21 +1,9 @@
-"""The three roles as groups: viewers read, editors write records, administrators also manage users."""
+"""Creates the viewer, editor and administrator groups with their permissions."""
 
 from django.contrib.auth.management import create_permissions
 from django.db import migrations
 
-RECORD_MODELS = [
-    "meeting",
-    "meetingseries",
-    "meetingcountry",
-    "meetingtopic",
-    "attendance",
-    "action",
-    "actionparty",
-    "source",
-    "person",
-    "organization",
-    "topic",
-]
+from meetings.roles import ROLES, sync_roles
 
 
 def create_roles(apps, schema_editor):
@@ -24,28 +12,11 @@ def create_roles(apps, schema_editor):
         app_config.models_module = True
         create_permissions(app_config, apps=apps, verbosity=0)
         app_config.models_module = None
-
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    records = Permission.objects.filter(
-        content_type__app_label="meetings", content_type__model__in=RECORD_MODELS
-    )
-
-    viewer, _ = Group.objects.get_or_create(name="viewer")
-    viewer.permissions.set(records.filter(codename__startswith="view_"))
-
-    editor, _ = Group.objects.get_or_create(name="editor")
-    editor.permissions.set(records)
-
-    administrator, _ = Group.objects.get_or_create(name="administrator")
-    users = Permission.objects.filter(
-        content_type__app_label__in=["meetings", "auth"], content_type__model__in=["user", "group"]
-    )
-    administrator.permissions.set(records | users)
+    sync_roles(apps)
 
 
 def remove_roles(apps, schema_editor):
-    apps.get_model("auth", "Group").objects.filter(name__in=["viewer", "editor", "administrator"]).delete()
+    apps.get_model("auth", "Group").objects.filter(name__in=ROLES).delete()
 
 
 class Migration(migrations.Migration):
