@@ -4,6 +4,11 @@ from django.http import HttpRequest
 
 NAV_ITEMS = [
     ("dashboard", "Dashboard"),
+    ("meeting-list", "Meetings"),
+    ("action-list", "Actions"),
+    ("person-list", "People"),
+    ("organization-list", "Organisations"),
+    ("topic-list", "Topics"),
 ]
 
 

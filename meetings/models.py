@@ -47,6 +47,15 @@ def _has_ancestor(node, candidate) -> bool:
     return False
 
 
+class ReferenceQuerySet(models.QuerySet):
+    """People, organisations and topics carry no marking: every signed-in user sees them."""
+
+    def visible_to(self, user):
+        if user is None or not user.is_authenticated:
+            return self.none()
+        return self.all()
+
+
 class TreeNode(models.Model):
     """A record with a parent of its own kind; refuses to become its own ancestor."""
 
@@ -84,6 +93,8 @@ class Organization(TreeNode):
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
     )
 
+    objects = ReferenceQuerySet.as_manager()
+
     class Meta:
         ordering = ["name"]
         verbose_name = "organisation"
@@ -114,6 +125,8 @@ class Person(models.Model):
     title = models.CharField("current title", max_length=200, blank=True)
     notes = models.TextField(blank=True)
 
+    objects = ReferenceQuerySet.as_manager()
+
     class Meta:
         ordering = ["name"]
         verbose_name_plural = "people"
@@ -133,6 +146,8 @@ class Topic(TreeNode):
     )
     description = models.TextField(blank=True)
     related_countries = CountryField(multiple=True, blank=True)
+
+    objects = ReferenceQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
@@ -540,3 +555,19 @@ class Source(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class ListPreference(models.Model):
+    """The columns a person chose for one list, remembered between visits."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="list_preferences")
+    list_name = models.CharField(max_length=50)
+    columns = models.JSONField(default=list)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "list_name"], name="list_preference_once_per_list"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.list_name}"

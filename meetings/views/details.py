@@ -1,29 +1,7 @@
-from django.contrib.auth.decorators import login_not_required
-from django.db import connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
-from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
 
 from meetings.models import Meeting, Organization, Person, Topic
-
-
-@login_not_required
-@never_cache
-@require_GET
-def healthz(request: HttpRequest) -> JsonResponse:
-    """Liveness and database check for load balancers; reveals nothing else."""
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-    except Exception:
-        return JsonResponse({"status": "error", "database": "unreachable"}, status=503)
-    return JsonResponse({"status": "ok"})
-
-
-def dashboard(request: HttpRequest) -> HttpResponse:
-    meetings = Meeting.objects.visible_to(request.user)[:10]
-    return render(request, "meetings/dashboard.html", {"meetings": meetings})
 
 
 def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
@@ -44,3 +22,7 @@ def organization_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def topic_detail(request: HttpRequest, pk: int) -> HttpResponse:
     topic = get_object_or_404(Topic, pk=pk)
     return render(request, "meetings/topic_detail.html", {"topic": topic})
+
+
+def country_detail(request: HttpRequest, code: str) -> HttpResponse:
+    return render(request, "meetings/country_detail.html", {"code": code})

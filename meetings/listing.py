@@ -1,0 +1,205 @@
+"""The one list mechanism every list page is built on.
+
+A list view declares its model, filter, table and the relations its table shows; this
+base does the rest once: access (everything starts from ``visible_to``), filtering,
+sorting, paging with a chosen page size, htmx refresh of the results only, column
+choice remembered per person, and export of the filtered, sorted view.
+"""
+
+import csv
+import datetime
+import json
+from collections.abc import Iterator
+
+import tablib
+from django.core.paginator import Paginator
+from django.http import HttpResponse, StreamingHttpResponse
+from django.utils import timezone
+from django.utils.text import slugify
+from django_filters.views import FilterView
+from django_tables2 import SingleTableMixin
+from django_tables2.rows import BoundRow
+from django_tables2.utils import Accessor
+
+from meetings.models import ListPreference
+
+PAGE_SIZES = (10, 25, 50, 100)
+EXPORT_FORMATS = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "json": "application/json",
+}
+# XLSX and JSON are built in memory; CSV streams and has no such limit.
+BUFFERED_EXPORT_LIMIT = 50_000
+
+
+class ListPaginator(Paginator):
+    """Keeps the page size to the offered sizes, whatever the address asks for."""
+
+    def __init__(self, object_list, per_page, *args, **kwargs):
+        per_page = min(PAGE_SIZES, key=lambda size: abs(size - int(per_page)))
+        super().__init__(object_list, per_page, *args, **kwargs)
+
+
+class _Echo:
+    """A file-like object whose write returns the line, for streaming csv.writer output."""
+
+    def write(self, value: str) -> str:
+        return value
+
+
+class RecordListView(SingleTableMixin, FilterView):
+    template_name = "lists/record_list.html"
+    results_template_name = "lists/results.html"
+    paginate_by = 25
+    paginator_class = ListPaginator
+    strict = False
+
+    # Declared by each list.
+    title: str = ""
+    list_name: str = ""
+    select_related: tuple[str, ...] = ()
+    prefetch_related: tuple = ()
+    marking_accessor: str | None = None  # where a row's classification marking is
+
+    def get_queryset(self):
+        queryset = self.model.objects.visible_to(self.request.user)
+        if self.select_related:
+            queryset = queryset.select_related(*self.select_related)
+        if self.prefetch_related:
+            queryset = queryset.prefetch_related(*self.prefetch_related)
+        return queryset
+
+    # Columns -------------------------------------------------------------------
+
+    def post(self, request, *args, **kwargs):
+        """Remember the columns the person chose for this list, then show it."""
+        known = set(self.table_class.Meta.sequence)
+        columns = [name for name in request.POST.getlist("columns") if name in known]
+        ListPreference.objects.update_or_create(
+            user=request.user, list_name=self.list_name, defaults={"columns": columns}
+        )
+        return self.get(request, *args, **kwargs)
+
+    def chosen_columns(self) -> list[str] | None:
+        """The columns this person chose for this list, or None for the defaults."""
+        preference = ListPreference.objects.filter(user=self.request.user, list_name=self.list_name).first()
+        return preference.columns if preference else None
+
+    def get_table_kwargs(self) -> dict:
+        meta = self.table_class.Meta
+        chosen = self.chosen_columns()
+        names = list(meta.sequence)
+        if chosen is None:
+            hidden = set(meta.default_hidden)
+        else:
+            hidden = {name for name in names if name not in chosen}
+        hidden -= set(meta.always_visible)
+        return {"exclude": tuple(hidden)}
+
+    def get_table_pagination(self, table):
+        if self.export_format:
+            return False
+        return super().get_table_pagination(table)
+
+    # Responses -----------------------------------------------------------------
+
+    @property
+    def export_format(self) -> str | None:
+        value = self.request.GET.get("export")
+        return value if value in EXPORT_FORMATS else None
+
+    def get_template_names(self) -> list[str]:
+        htmx = getattr(self.request, "htmx", None)
+        if htmx and htmx.target == "list-results" and not htmx.history_restore_request:
+            return [self.results_template_name]
+        return [self.template_name]
+
+    def get_context_data(self, **kwargs) -> dict:
+        context = super().get_context_data(**kwargs)
+        table = context["table"]
+        meta = self.table_class.Meta
+        visible = {column.name for column in table.columns}
+        context.update(
+            title=self.title,
+            page_sizes=PAGE_SIZES,
+            column_choices=[
+                (
+                    name,
+                    str(table.columns[name].header) if name in visible else self._header(name),
+                    name in visible,
+                )
+                for name in meta.sequence
+                if name not in meta.always_visible
+            ],
+            filtered=any(value for key, value in self.request.GET.items() if key in self.filterset.filters),
+            export_formats=list(EXPORT_FORMATS),
+            page_marking=self.page_marking(table),
+        )
+        return context
+
+    def _header(self, name: str) -> str:
+        column = self.table_class.base_columns[name]
+        if column.verbose_name:
+            return str(column.verbose_name)
+        try:
+            return str(self.model._meta.get_field(name).verbose_name).capitalize()
+        except Exception:
+            return name.replace("_", " ").capitalize()
+
+    def page_marking(self, table) -> int:
+        if not self.marking_accessor or not hasattr(table, "page"):
+            return 0
+        accessor = Accessor(self.marking_accessor)
+        return max((accessor.resolve(row.record) for row in table.page.object_list), default=0)
+
+    def render_to_response(self, context, **response_kwargs):
+        if self.export_format:
+            return self.export(context["table"], self.export_format)
+        return super().render_to_response(context, **response_kwargs)
+
+    # Export --------------------------------------------------------------------
+
+    def export_rows(self, table) -> Iterator[list]:
+        """The header, then one row of plain values per record, fetched in chunks."""
+        columns = [column for column in table.columns if not column.column.exclude_from_export]
+        yield [str(column.header) for column in columns]
+        for record in table.data.data.iterator(chunk_size=2000):
+            row = BoundRow(record, table=table)
+            yield [_plain(row.get_cell_value(column.name)) for column in columns]
+
+    def export(self, table, fmt: str) -> HttpResponse:
+        stamp = timezone.localtime().strftime("%Y-%m-%d")
+        filename = f"{slugify(self.title)}-{stamp}.{fmt}"
+        disposition = f'attachment; filename="{filename}"'
+        rows = self.export_rows(table)
+        if fmt == "csv":
+            writer = csv.writer(_Echo())
+            stream = (writer.writerow(row) for row in rows)
+            response = StreamingHttpResponse(stream, content_type=EXPORT_FORMATS[fmt])
+            response["Content-Disposition"] = disposition
+            return response
+        header = next(rows)
+        dataset = tablib.Dataset(headers=header)
+        for count, row in enumerate(rows):
+            if count >= BUFFERED_EXPORT_LIMIT:
+                break
+            dataset.append(row)
+        if fmt == "json":
+            body = json.dumps([dict(zip(header, row, strict=True)) for row in dataset], ensure_ascii=False)
+        else:
+            body = dataset.export("xlsx")
+        response = HttpResponse(body, content_type=EXPORT_FORMATS[fmt])
+        response["Content-Disposition"] = disposition
+        return response
+
+
+def _plain(value):
+    """A value as a spreadsheet or JSON wants it: dates as ISO text, nothing as empty."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    if isinstance(value, int | float | str):
+        return value
+    return str(value)

@@ -1,0 +1,209 @@
+"""Declarative tables for every list. Columns listed in ``Meta.default_hidden`` start
+hidden; the person can show them (and hide others) from the list's column chooser.
+"""
+
+import django_tables2 as tables
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import format_html, format_html_join
+
+from meetings.models import Action, Meeting, Organization, Person, Topic
+
+
+def country_name(country) -> str:
+    return country.name if country else ""
+
+
+class ListTable(tables.Table):
+    """Shared options: Bootstrap styling, and a hook for columns hidden by default."""
+
+    class Meta:
+        attrs = {"class": "table table-hover align-middle mb-0"}
+        default_hidden: tuple[str, ...] = ()
+        always_visible: tuple[str, ...] = ()
+
+
+class MeetingTable(ListTable):
+    title = tables.Column(linkify=True, attrs={"td": {"class": "fw-semibold"}})
+    start_date = tables.DateColumn("j M Y", verbose_name="Date")
+    kind = tables.Column()
+    status = tables.Column()
+    place = tables.Column(accessor="city", verbose_name="Place", order_by=("country", "city"))
+    host_country = tables.Column(verbose_name="Host")
+    countries = tables.Column(accessor="pk", verbose_name="Countries", orderable=False)
+    topics = tables.Column(accessor="pk", verbose_name="Topics", orderable=False)
+    series = tables.Column()
+    classification = tables.Column(verbose_name="Marking")
+
+    class Meta(ListTable.Meta):
+        model = Meeting
+        fields = ()
+        sequence = (
+            "title",
+            "start_date",
+            "kind",
+            "status",
+            "place",
+            "host_country",
+            "countries",
+            "topics",
+            "series",
+            "classification",
+        )
+        default_hidden = ("series", "host_country")
+        always_visible = ("title",)
+        order_by = ("-start_date",)
+
+    def render_classification(self, record):
+        return format_html(
+            '<span class="badge text-bg-secondary marking-badge">{}</span>', record.classification_label
+        )
+
+    def value_classification(self, record):
+        return record.classification_label
+
+    def render_place(self, record):
+        return record.place or "—"
+
+    def value_place(self, record):
+        return record.place
+
+    def render_host_country(self, value):
+        return country_name(value)
+
+    def value_host_country(self, value):
+        return country_name(value)
+
+    def _participants(self, record) -> list:
+        return [c.country for c in record.countries.all() if c.role == "participant"]
+
+    def render_countries(self, record):
+        return format_html_join(
+            ", ",
+            '<a href="{}">{}</a>',
+            ((reverse("country-detail", args=[c.code]), c.name) for c in self._participants(record)),
+        )
+
+    def value_countries(self, record):
+        return "; ".join(c.name for c in self._participants(record))
+
+    def render_topics(self, record):
+        return format_html_join(
+            " ",
+            '<span class="badge rounded-pill text-bg-light border">{}</span>',
+            ((note.topic.name,) for note in record.topic_notes.all()),
+        )
+
+    def value_topics(self, record):
+        return "; ".join(note.topic.name for note in record.topic_notes.all())
+
+
+class ActionTable(ListTable):
+    description = tables.Column(linkify=lambda record: record.get_absolute_url())
+    meeting = tables.Column(linkify=True, order_by=("meeting__start_date",))
+    parties = tables.Column(accessor="pk", verbose_name="Responsible", orderable=False)
+    responsible_person = tables.Column(verbose_name="Person", linkify=True)
+    due_date = tables.DateColumn("j M Y", verbose_name="Due")
+    status = tables.Column()
+    completed_on = tables.DateColumn("j M Y", verbose_name="Completed")
+    completion_note = tables.Column(verbose_name="Completion note")
+
+    class Meta(ListTable.Meta):
+        model = Action
+        fields = ()
+        sequence = (
+            "description",
+            "meeting",
+            "parties",
+            "responsible_person",
+            "due_date",
+            "status",
+            "completed_on",
+            "completion_note",
+        )
+        default_hidden = ("responsible_person", "completion_note")
+        always_visible = ("description",)
+        order_by = ("due_date",)
+
+    def render_meeting(self, record):
+        return record.meeting.title
+
+    def value_meeting(self, record):
+        return record.meeting.title
+
+    def render_parties(self, record):
+        return ", ".join(str(p) for p in record.parties.all())
+
+    def value_parties(self, record):
+        return "; ".join(str(p) for p in record.parties.all())
+
+    def render_status(self, record):
+        badge = format_html('<span class="badge text-bg-light border">{}</span>', record.get_status_display())
+        if record.is_overdue(timezone.localdate()):
+            return format_html('{} <span class="badge text-bg-danger">Overdue</span>', badge)
+        return badge
+
+    def value_status(self, record):
+        overdue = " (overdue)" if record.is_overdue(timezone.localdate()) else ""
+        return f"{record.get_status_display()}{overdue}"
+
+
+class PersonTable(ListTable):
+    name = tables.Column(linkify=True, attrs={"td": {"class": "fw-semibold"}})
+    honorific = tables.Column()
+    title = tables.Column(verbose_name="Current title")
+    organization = tables.Column(linkify=True, verbose_name="Organisation")
+    country = tables.Column()
+
+    class Meta(ListTable.Meta):
+        model = Person
+        fields = ()
+        sequence = ("name", "honorific", "title", "organization", "country")
+        default_hidden = ("honorific",)
+        always_visible = ("name",)
+
+    def render_country(self, value):
+        return country_name(value)
+
+    def value_country(self, value):
+        return country_name(value)
+
+
+class OrganizationTable(ListTable):
+    name = tables.Column(linkify=True, attrs={"td": {"class": "fw-semibold"}})
+    acronym = tables.Column()
+    kind = tables.Column()
+    country = tables.Column()
+    parent = tables.Column(linkify=True, verbose_name="Part of")
+
+    class Meta(ListTable.Meta):
+        model = Organization
+        fields = ()
+        sequence = ("name", "acronym", "kind", "country", "parent")
+        always_visible = ("name",)
+
+    def render_country(self, value):
+        return country_name(value)
+
+    def value_country(self, value):
+        return country_name(value)
+
+
+class TopicTable(ListTable):
+    name = tables.Column(linkify=True, attrs={"td": {"class": "fw-semibold"}})
+    parent = tables.Column(linkify=True, verbose_name="Under")
+    related_countries = tables.Column(verbose_name="Related countries", orderable=False)
+    description = tables.Column()
+
+    class Meta(ListTable.Meta):
+        model = Topic
+        fields = ()
+        sequence = ("name", "parent", "related_countries", "description")
+        default_hidden = ("description",)
+        always_visible = ("name",)
+
+    def render_related_countries(self, value):
+        return ", ".join(c.name for c in value)
+
+    def value_related_countries(self, value):
+        return "; ".join(c.name for c in value)
