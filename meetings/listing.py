@@ -51,7 +51,8 @@ class _Echo:
 class RecordListView(SingleTableMixin, FilterView):
     template_name = "lists/record_list.html"
     results_template_name = "lists/results.html"
-    paginate_by = 25
+    # Paging is the table's alone (FilterView would otherwise page and count a second time).
+    table_pagination = {"per_page": 25}
     paginator_class = ListPaginator
     strict = False
 

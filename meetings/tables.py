@@ -10,10 +10,6 @@ from django.utils.html import format_html, format_html_join
 from meetings.models import Action, Meeting, Organization, Person, Topic
 
 
-def country_name(country) -> str:
-    return country.name if country else ""
-
-
 class ListTable(tables.Table):
     """Shared options: Bootstrap styling, and a hook for columns hidden by default."""
 
@@ -67,12 +63,6 @@ class MeetingTable(ListTable):
 
     def value_place(self, record):
         return record.place
-
-    def render_host_country(self, value):
-        return country_name(value)
-
-    def value_host_country(self, value):
-        return country_name(value)
 
     def _participants(self, record) -> list:
         return [c.country for c in record.countries.all() if c.role == "participant"]
@@ -162,12 +152,6 @@ class PersonTable(ListTable):
         default_hidden = ("honorific",)
         always_visible = ("name",)
 
-    def render_country(self, value):
-        return country_name(value)
-
-    def value_country(self, value):
-        return country_name(value)
-
 
 class OrganizationTable(ListTable):
     name = tables.Column(linkify=True, attrs={"td": {"class": "fw-semibold"}})
@@ -182,17 +166,11 @@ class OrganizationTable(ListTable):
         sequence = ("name", "acronym", "kind", "country", "parent")
         always_visible = ("name",)
 
-    def render_country(self, value):
-        return country_name(value)
-
-    def value_country(self, value):
-        return country_name(value)
-
 
 class TopicTable(ListTable):
     name = tables.Column(linkify=True, attrs={"td": {"class": "fw-semibold"}})
     parent = tables.Column(linkify=True, verbose_name="Under")
-    related_countries = tables.Column(verbose_name="Related countries", orderable=False)
+    related_countries = tables.Column(accessor="pk", verbose_name="Related countries", orderable=False)
     description = tables.Column()
 
     class Meta(ListTable.Meta):
@@ -202,8 +180,8 @@ class TopicTable(ListTable):
         default_hidden = ("description",)
         always_visible = ("name",)
 
-    def render_related_countries(self, value):
-        return ", ".join(c.name for c in value)
+    def render_related_countries(self, record):
+        return ", ".join(c.name for c in record.related_countries)
 
-    def value_related_countries(self, value):
-        return "; ".join(c.name for c in value)
+    def value_related_countries(self, record):
+        return "; ".join(c.name for c in record.related_countries)

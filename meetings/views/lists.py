@@ -30,7 +30,7 @@ class ActionListView(RecordListView):
     list_name = "actions"
     select_related = ("meeting", "responsible_person")
     prefetch_related = (Prefetch("parties", queryset=ActionParty.objects.select_related("organization")),)
-    marking_accessor = "meeting.classification"
+    marking_accessor = "meeting__classification"
 
 
 class PersonListView(RecordListView):
