@@ -1,28 +1,472 @@
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+"""Detail pages: a meeting, and the people, organisations, topics and countries around it.
 
-from meetings.models import Meeting, Organization, Person, Topic
+Every meeting these pages list, link or count comes from ``Meeting.objects.visible_to``
+(or the meeting-scoped ``visible_to`` of actions and attendances), so a meeting above the
+reader's clearance never shows: not as a row, a parent, a series neighbour or a count.
+Related rows are fetched with ``select_related``/``prefetch_related`` so the number of
+queries stays the same however many attendees, topics or actions a page shows.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from itertools import groupby
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from django.db.models import Count, Exists, F, Max, Min, OuterRef, Prefetch, Q, QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+from django_countries import countries
+from django_countries.fields import Country
+
+from meetings.models import (
+    Action,
+    ActionParty,
+    Attendance,
+    Meeting,
+    MeetingCountry,
+    MeetingTopic,
+    Organization,
+    Person,
+    Topic,
+)
+
+# Lists on a detail page show the most recent rows and link to the filtered list for the rest.
+MEETING_LIMIT = 50
+RELATED_LIMIT = 5
+TOP_TOPICS = 10
+
+ROLE_ORDER = {
+    Attendance.Role.HEAD: 0,
+    Attendance.Role.HOST: 1,
+    Attendance.Role.DELEGATE: 2,
+    Attendance.Role.OBSERVER: 3,
+    Attendance.Role.NOTE_TAKER: 4,
+}
+
+
+@dataclass
+class Delegation:
+    """The attendees of one country's delegation, heads of delegation first."""
+
+    country: Country | None
+    is_host: bool
+    attendances: list[Attendance] = field(default_factory=list)
+
+
+@dataclass
+class Limited:
+    """The first rows of a longer list, and whether there are more."""
+
+    rows: list
+    more: bool
+
+    @classmethod
+    def of(cls, queryset: QuerySet, limit: int) -> Limited:
+        rows = list(queryset[: limit + 1])
+        return cls(rows[:limit], len(rows) > limit)
+
+
+def _parties() -> Prefetch:
+    return Prefetch("parties", queryset=ActionParty.objects.select_related("organization").order_by("id"))
+
+
+def _open_first(actions: QuerySet) -> QuerySet:
+    return actions.order_by(F("due_date").asc(nulls_last=True), "id")
+
+
+def _fill_parent_chains(nodes: Iterable) -> None:
+    """Load the parents of tree nodes (topics, organisations) one level per query.
+
+    ``ancestors()`` and ``Topic.path`` then walk cached parents: the cost grows with the
+    depth of the tree, never with the number of nodes on the page.
+    """
+    nodes = list(nodes)
+    if not nodes:
+        return
+    model = type(nodes[0])
+    known = {node.pk: node for node in nodes}
+    done: set[int] = set()
+    pending = [node for node in nodes if node.parent_id]
+    while pending:
+        missing = {node.parent_id for node in pending if node.parent_id not in known}
+        if missing:
+            known.update(model.objects.in_bulk(missing))
+        next_round = []
+        for node in pending:
+            if id(node) in done:
+                continue
+            done.add(id(node))
+            parent = known.get(node.parent_id)
+            if parent is None:
+                continue
+            node.parent = parent
+            if parent.parent_id and id(parent) not in done:
+                next_round.append(parent)
+        pending = next_round
+
+
+def _highest_marking(*groups: Iterable[Meeting]) -> int:
+    return max((meeting.classification for group in groups for meeting in group), default=0)
+
+
+def _utc_offset(meeting: Meeting) -> str:
+    """The meeting's time zone as an offset on its day, e.g. "UTC+03:00"; empty if unknown."""
+    try:
+        zone = ZoneInfo(meeting.timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        return ""
+    moment = datetime.datetime.combine(meeting.start_date, meeting.start_time or datetime.time(12), zone)
+    offset = moment.strftime("%z")
+    return f"UTC{offset[:3]}:{offset[3:]}" if offset else ""
+
+
+def _delegations(meeting: Meeting, attendances: Iterable[Attendance]) -> list[Delegation]:
+    """Attendees by delegation: the host's first, then by country name, then those with none."""
+    groups: dict[str, Delegation] = {}
+    for attendance in attendances:
+        code = attendance.delegation.code or ""
+        if code not in groups:
+            groups[code] = Delegation(
+                country=attendance.delegation if code else None,
+                is_host=bool(code) and code == meeting.host_country.code,
+            )
+        groups[code].attendances.append(attendance)
+    for group in groups.values():
+        group.attendances.sort(key=lambda a: (ROLE_ORDER.get(a.role, 9), a.person.name))
+    return sorted(
+        groups.values(),
+        key=lambda g: (g.country is None, not g.is_host, g.country.name if g.country else ""),
+    )
+
+
+def _series_neighbours(visible: QuerySet, meeting: Meeting) -> tuple[Meeting | None, Meeting | None]:
+    if not meeting.series_id:
+        return None, None
+    same_series = visible.filter(series_id=meeting.series_id).exclude(pk=meeting.pk)
+    date, pk = meeting.start_date, meeting.pk
+    previous = (
+        same_series.filter(Q(start_date__lt=date) | Q(start_date=date, pk__lt=pk))
+        .order_by("-start_date", "-pk")
+        .first()
+    )
+    following = (
+        same_series.filter(Q(start_date__gt=date) | Q(start_date=date, pk__gt=pk))
+        .order_by("start_date", "pk")
+        .first()
+    )
+    return previous, following
+
+
+def _with_participants(visible: QuerySet, codes: list[str]) -> QuerySet:
+    """Meetings in which every one of these countries took part."""
+    for code in codes:
+        visible = visible.filter(
+            Exists(
+                MeetingCountry.objects.filter(
+                    meeting=OuterRef("pk"), country=code, role=MeetingCountry.Role.PARTICIPANT
+                )
+            )
+        )
+    return visible
+
+
+def _engaging(visible: QuerySet, code: str) -> QuerySet:
+    """Meetings a country took part in, or that took place in it (as the meeting list's filter)."""
+    return visible.filter(
+        Q(country=code)
+        | Exists(
+            MeetingCountry.objects.filter(
+                meeting=OuterRef("pk"), country=code, role=MeetingCountry.Role.PARTICIPANT
+            )
+        )
+    )
+
+
+# --- Pages ---------------------------------------------------------------------------------
 
 
 def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    meeting = get_object_or_404(Meeting.objects.visible_to(request.user), pk=pk)
-    return render(request, "meetings/meeting_detail.html", {"meeting": meeting})
+    visible = Meeting.objects.visible_to(request.user)
+    meeting = get_object_or_404(
+        visible.select_related("series").prefetch_related(
+            Prefetch("attendances", queryset=Attendance.objects.select_related("person", "organization")),
+            Prefetch("topic_notes", queryset=MeetingTopic.objects.select_related("topic")),
+            Prefetch(
+                "actions",
+                queryset=Action.objects.select_related("responsible_person", "carried_from").prefetch_related(
+                    _parties()
+                ),
+            ),
+            Prefetch("countries", queryset=MeetingCountry.objects.order_by("id")),
+            "sources",
+            "organizations",
+        ),
+        pk=pk,
+    )
+    topic_notes = list(meeting.topic_notes.all())
+    _fill_parent_chains(note.topic for note in topic_notes)
+
+    actions = sorted(meeting.actions.all(), key=lambda action: action.pk)
+    # An action carried from an earlier meeting links back only if that meeting is visible.
+    carried_ids = {action.carried_from.meeting_id for action in actions if action.carried_from_id}
+    carried_from = visible.in_bulk(carried_ids) if carried_ids else {}
+    for action in actions:
+        action.carried_from_meeting = (
+            carried_from.get(action.carried_from.meeting_id) if action.carried_from_id else None
+        )
+
+    participants = [c.country for c in meeting.countries.all() if c.role == MeetingCountry.Role.PARTICIPANT]
+    mentioned = [c.country for c in meeting.countries.all() if c.role == MeetingCountry.Role.MENTIONED]
+    parent = visible.filter(pk=meeting.parent_id).first() if meeting.parent_id else None
+    side_meetings = list(visible.filter(parent=meeting).order_by("start_date", "pk"))
+    previous, following = _series_neighbours(visible, meeting)
+    neighbours = [m for m in (parent, previous, following) if m]
+    related = []
+    if participants:
+        others = visible.exclude(pk__in=[meeting.pk, *(m.pk for m in neighbours)])
+        related = list(
+            _with_participants(others, [c.code for c in participants]).order_by("-start_date", "-pk")[
+                :RELATED_LIMIT
+            ]
+        )
+    # The banner carries the highest marking on the page: the meeting's own, unless a
+    # meeting it links to (parent, side, series, related, carried from) is marked higher.
+    shown = [meeting, *side_meetings, *neighbours, *related, *carried_from.values()]
+    return render(
+        request,
+        "meetings/meeting_detail.html",
+        {
+            "meeting": meeting,
+            "page_marking": _highest_marking(shown),
+            "utc_offset": _utc_offset(meeting),
+            "parent": parent,
+            "side_meetings": side_meetings,
+            "delegations": _delegations(meeting, meeting.attendances.all()),
+            "topic_notes": topic_notes,
+            "actions": actions,
+            "participants": participants,
+            "mentioned": mentioned,
+            "previous": previous,
+            "following": following,
+            "related": related,
+        },
+    )
 
 
 def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    person = get_object_or_404(Person, pk=pk)
-    return render(request, "meetings/person_detail.html", {"person": person})
+    person = get_object_or_404(Person.objects.visible_to(request.user).select_related("organization"), pk=pk)
+    meetings = Limited.of(
+        Meeting.objects.visible_to(request.user)
+        .filter(Exists(Attendance.objects.filter(meeting=OuterRef("pk"), person=person)))
+        .prefetch_related(
+            Prefetch(
+                "attendances",
+                queryset=Attendance.objects.filter(person=person).select_related("organization"),
+                to_attr="person_attendances",
+            )
+        )
+        .order_by("-start_date", "-pk"),
+        MEETING_LIMIT,
+    )
+    titles = (
+        Attendance.objects.visible_to(request.user)
+        .filter(person=person, status=Attendance.Status.ATTENDED)
+        .exclude(title="")
+        .values("title")
+        .annotate(first=Min("meeting__start_date"), last=Max("meeting__start_date"), count=Count("id"))
+        .order_by("-last", "title")
+    )
+    today = timezone.localdate()
+    last_met = next(
+        (
+            meeting
+            for meeting in meetings.rows
+            if meeting.start_date <= today
+            and meeting.status == Meeting.Status.HELD
+            and meeting.person_attendances[0].status == Attendance.Status.ATTENDED
+        ),
+        None,
+    )
+    actions = list(
+        _open_first(Action.objects.visible_to(request.user).filter(responsible_person=person))
+        .select_related("meeting", "responsible_person")
+        .prefetch_related(_parties())
+    )
+    return render(
+        request,
+        "meetings/person_detail.html",
+        {
+            "person": person,
+            "meetings": meetings,
+            "titles": list(titles),
+            "last_met": last_met,
+            "actions": actions,
+            "page_marking": _highest_marking(meetings.rows, (action.meeting for action in actions)),
+        },
+    )
 
 
 def organization_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    organization = get_object_or_404(Organization, pk=pk)
-    return render(request, "meetings/organization_detail.html", {"organization": organization})
+    organization = get_object_or_404(
+        Organization.objects.visible_to(request.user).select_related("parent"), pk=pk
+    )
+    _fill_parent_chains([organization])
+    meetings = Limited.of(
+        Meeting.objects.visible_to(request.user)
+        .filter(
+            Exists(Attendance.objects.filter(meeting=OuterRef("pk"), organization=organization))
+            | Exists(
+                Meeting.organizations.through.objects.filter(
+                    meeting=OuterRef("pk"), organization=organization
+                )
+            )
+        )
+        .prefetch_related(
+            Prefetch(
+                "attendances",
+                queryset=Attendance.objects.filter(organization=organization).select_related("person"),
+                to_attr="organization_attendances",
+            )
+        )
+        .order_by("-start_date", "-pk"),
+        MEETING_LIMIT,
+    )
+    actions = list(
+        _open_first(
+            Action.objects.visible_to(request.user)
+            .open()
+            .filter(Exists(ActionParty.objects.filter(action=OuterRef("pk"), organization=organization)))
+        )
+        .select_related("meeting", "responsible_person")
+        .prefetch_related(_parties())
+    )
+    return render(
+        request,
+        "meetings/organization_detail.html",
+        {
+            "organization": organization,
+            "ancestors": organization.ancestors(),
+            "children": list(organization.children.all()),
+            "people": list(organization.people.all()),
+            "meetings": meetings,
+            "actions": actions,
+            "page_marking": _highest_marking(meetings.rows, (action.meeting for action in actions)),
+        },
+    )
 
 
 def topic_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    topic = get_object_or_404(Topic, pk=pk)
-    return render(request, "meetings/topic_detail.html", {"topic": topic})
+    topic = get_object_or_404(Topic.objects.visible_to(request.user).select_related("parent"), pk=pk)
+    children = list(topic.children.all())
+    _fill_parent_chains([topic, *children])
+    subtree = Topic.subtree_ids([topic.pk])
+    meetings = Limited.of(
+        Meeting.objects.visible_to(request.user)
+        .filter(Exists(MeetingTopic.objects.filter(meeting=OuterRef("pk"), topic_id__in=subtree)))
+        .prefetch_related(
+            Prefetch(
+                "topic_notes",
+                queryset=MeetingTopic.objects.filter(topic_id__in=subtree).select_related("topic"),
+                to_attr="matching_notes",
+            )
+        )
+        .order_by("-start_date", "-pk"),
+        MEETING_LIMIT,
+    )
+    return render(
+        request,
+        "meetings/topic_detail.html",
+        {
+            "topic": topic,
+            "ancestors": topic.ancestors(),
+            "children": children,
+            "meetings": meetings,
+            "page_marking": _highest_marking(meetings.rows),
+        },
+    )
 
 
 def country_detail(request: HttpRequest, code: str) -> HttpResponse:
-    return render(request, "meetings/country_detail.html", {"code": code})
+    code = code.upper()
+    if len(code) != 2 or code not in countries:
+        raise Http404("No such country code.")
+    country = Country(code=code)
+    visible = Meeting.objects.visible_to(request.user)
+    engaged = _engaging(visible, code)
+    meetings = Limited.of(
+        engaged.prefetch_related(
+            Prefetch(
+                "countries", queryset=MeetingCountry.objects.filter(role=MeetingCountry.Role.PARTICIPANT)
+            )
+        ).order_by("-start_date", "-pk"),
+        MEETING_LIMIT,
+    )
+    mentioned_at = Limited.of(
+        visible.filter(
+            Exists(
+                MeetingCountry.objects.filter(
+                    meeting=OuterRef("pk"), country=code, role=MeetingCountry.Role.MENTIONED
+                )
+            )
+        )
+        .exclude(country=code)
+        .order_by("-start_date", "-pk"),
+        RELATED_LIMIT * 2,
+    )
+    open_actions = (
+        Action.objects.visible_to(request.user)
+        .open()
+        .select_related("meeting", "responsible_person")
+        .prefetch_related(_parties())
+    )
+    owed_by = list(
+        _open_first(
+            open_actions.filter(Exists(ActionParty.objects.filter(action=OuterRef("pk"), country=code)))
+        )
+    )
+    owed_to = list(
+        _open_first(
+            open_actions.filter(meeting__in=engaged).exclude(
+                Exists(ActionParty.objects.filter(action=OuterRef("pk"), country=code))
+            )
+        )
+    )
+    topic_counts = list(
+        MeetingTopic.objects.filter(meeting__in=engaged)
+        .values("topic")
+        .annotate(meetings=Count("meeting", distinct=True))
+        .order_by("-meetings", "topic")[:TOP_TOPICS]
+    )
+    topics = Topic.objects.in_bulk([row["topic"] for row in topic_counts])
+    _fill_parent_chains(topics.values())
+    top_topics = [(topics[row["topic"]], row["meetings"]) for row in topic_counts if row["topic"] in topics]
+    for meeting in meetings.rows:
+        meeting.other_countries = [mc.country for mc in meeting.countries.all() if mc.country.code != code]
+    by_year = [(year, list(rows)) for year, rows in groupby(meetings.rows, key=lambda m: m.start_date.year)]
+    today = timezone.localdate()
+    upcoming = [m for m in meetings.rows if m.start_date > today and m.status != Meeting.Status.CANCELLED]
+    return render(
+        request,
+        "meetings/country_detail.html",
+        {
+            "country": country,
+            "meetings": meetings,
+            "by_year": by_year,
+            "last_meeting": next((m for m in meetings.rows if m.start_date <= today), None),
+            "next_meeting": upcoming[-1] if upcoming else None,
+            "mentioned_at": mentioned_at,
+            "owed_by": owed_by,
+            "owed_to": owed_to,
+            "top_topics": top_topics,
+            "page_marking": _highest_marking(
+                meetings.rows,
+                mentioned_at.rows,
+                (action.meeting for action in owed_by),
+                (action.meeting for action in owed_to),
+            ),
+        },
+    )
