@@ -57,7 +57,10 @@ def date_range(field_name: str, label: str) -> django_filters.DateFromToRangeFil
 
 def autocomplete(model, kind: str, label: str, method: str) -> django_filters.ModelChoiceFilter:
     return django_filters.ModelChoiceFilter(
-        queryset=model.objects.all(), label=label, method=method, widget=AutocompleteSelect(kind)
+        queryset=model.objects.all(),
+        label=label,
+        method=method,
+        widget=AutocompleteSelect(kind, attrs={"aria-label": label}),
     )
 
 

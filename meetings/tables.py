@@ -20,8 +20,8 @@ class ListTable(tables.Table):
 
 
 class MeetingTable(ListTable):
-    title = tables.Column(linkify=True, attrs={"td": {"class": "fw-semibold"}})
-    start_date = tables.DateColumn("j M Y", verbose_name="Date")
+    title = tables.Column(linkify=True, attrs={"td": {"class": "fw-semibold col-title"}})
+    start_date = tables.DateColumn("j M Y", verbose_name="Date", attrs={"td": {"class": "text-nowrap"}})
     kind = tables.Column()
     status = tables.Column()
     place = tables.Column(accessor="city", verbose_name="Place", order_by=("country", "city"))
@@ -89,11 +89,13 @@ class MeetingTable(ListTable):
 
 
 class ActionTable(ListTable):
-    description = tables.Column(linkify=lambda record: record.get_absolute_url())
+    description = tables.Column(
+        linkify=lambda record: record.get_absolute_url(), attrs={"td": {"class": "col-title"}}
+    )
     meeting = tables.Column(linkify=True, order_by=("meeting__start_date",))
     parties = tables.Column(accessor="pk", verbose_name="Responsible", orderable=False)
     responsible_person = tables.Column(verbose_name="Person", linkify=True)
-    due_date = tables.DateColumn("j M Y", verbose_name="Due")
+    due_date = tables.DateColumn("j M Y", verbose_name="Due", attrs={"td": {"class": "text-nowrap"}})
     status = tables.Column()
     completed_on = tables.DateColumn("j M Y", verbose_name="Completed")
     completion_note = tables.Column(verbose_name="Completion note")

@@ -27,6 +27,290 @@
     });
   }
 
+  // Filters travel as plain query parameters; leave the empty ones out so the
+  // address a person bookmarks or shares stays short and readable.
+  document.addEventListener("htmx:configRequest", function (event) {
+    if (event.detail.verb !== "get") return;
+    var params = event.detail.parameters;
+    Object.keys(params).forEach(function (key) {
+      if (params[key] === "") delete params[key];
+    });
+  });
+
   document.addEventListener("DOMContentLoaded", function () { initAutocomplete(document); });
   document.addEventListener("htmx:load", function (event) { initAutocomplete(event.target); });
+})();
+
+// Record forms: rows added and removed in place, type-ahead boxes that can add a new record
+// through a dialog, and the person's current organisation and title filled in for them.
+(function () {
+  "use strict";
+
+  document.documentElement.classList.add("js");
+
+  function getJSON(url) {
+    return fetch(url, { headers: { Accept: "application/json" }, credentials: "same-origin" }).then(function (r) {
+      return r.json();
+    });
+  }
+
+  function withQuery(url, query) {
+    return url + (url.indexOf("?") < 0 ? "?" : "&") + "q=" + encodeURIComponent(query);
+  }
+
+  // --- Type-ahead boxes ---------------------------------------------------------------------
+
+  function initLookups(root) {
+    if (typeof TomSelect === "undefined") return;
+    root.querySelectorAll("select[data-lookup]").forEach(function (select) {
+      if (select.tomselect || select.closest("template")) return;
+      var url = select.dataset.lookup;
+      var options = {
+        valueField: "value",
+        labelField: "text",
+        searchField: [],
+        maxOptions: 30,
+        loadThrottle: 250,
+        placeholder: "Type to search",
+        load: function (query, callback) {
+          getJSON(withQuery(url, query)).then(function (data) { callback(data.results); }).catch(function () { callback(); });
+        },
+        render: {
+          option: function (data, escape) {
+            var close = data.close ? ' <span class="badge text-bg-warning ms-1">close match</span>' : "";
+            return "<div>" + escape(data.text) + close + "</div>";
+          },
+          item: function (data, escape) { return "<div>" + escape(data.name || data.text) + "</div>"; },
+          option_create: function (data, escape) {
+            return '<div class="create">Add new: <strong>' + escape(data.input) + "</strong>…</div>";
+          },
+          no_results: function () { return '<div class="no-results">No match yet</div>'; },
+        },
+        onItemAdd: function (value) {
+          var data = this.options[value];
+          if (data && select.name.slice(-7) === "-person") fillFromPerson(select, data);
+        },
+      };
+      options.plugins = select.multiple ? ["remove_button"] : ["clear_button"];
+      if (select.dataset.create) {
+        options.create = function (input, callback) { openQuickCreate(select.dataset.create, input, callback); };
+      }
+      new TomSelect(select, options);
+    });
+    root.querySelectorAll("select[data-choices]").forEach(function (select) {
+      if (select.tomselect || select.closest("template")) return;
+      new TomSelect(select, {
+        maxOptions: 700,
+        plugins: select.multiple ? ["remove_button"] : ["clear_button"],
+        placeholder: "Type to choose",
+      });
+    });
+  }
+
+  // Choosing an attendee fills the row's empty organisation and delegation with the
+  // person's current ones: usually right, and easy to change for a past meeting.
+  function fillFromPerson(select, person) {
+    var row = select.closest("[data-formset-row]");
+    if (!row) return;
+    var prefix = select.name.slice(0, -7);
+    // The current title is only a hint: the title held on the day is what the record needs.
+    var title = row.querySelector('[name="' + prefix + '-title"]');
+    if (title) title.placeholder = person.title ? "Now: " + person.title : "";
+    var organization = row.querySelector('[name="' + prefix + '-organization"]');
+    if (organization && organization.tomselect && !organization.value && person.organization) {
+      organization.tomselect.addOption(person.organization);
+      organization.tomselect.setValue(person.organization.value);
+    }
+    var delegation = row.querySelector('[name="' + prefix + '-delegation"]');
+    if (delegation && !delegation.value && person.country) {
+      if (delegation.tomselect) delegation.tomselect.setValue(person.country);
+      else delegation.value = person.country;
+    }
+  }
+
+  // --- "Add new" dialogs ----------------------------------------------------------------------
+
+  var pending = null;
+
+  function openQuickCreate(kind, input, callback) {
+    var modal = document.getElementById("quick-" + kind);
+    if (!modal || typeof bootstrap === "undefined") { callback(); return; }
+    var form = modal.querySelector("form");
+    form.reset();
+    form.querySelectorAll("select").forEach(function (s) { if (s.tomselect) s.tomselect.clear(true); });
+    clearErrors(form);
+    modal.querySelector("[data-similar-list]").hidden = true;
+    var confirm = modal.querySelector("[data-confirm-new]");
+    if (confirm) confirm.hidden = true;
+    var name = form.querySelector('[name$="-name"]');
+    name.value = input;
+    pending = { callback: callback, modal: modal, done: false };
+    if (modal.dataset.similar) {
+      getJSON(withQuery(modal.dataset.similar, input)).then(function (data) {
+        showSimilar(modal, (data.results || []).filter(function (r) { return r.close; }));
+      }).catch(function () {});
+    }
+    bootstrap.Modal.getOrCreateInstance(modal).show();
+  }
+
+  function finish(record) {
+    if (!pending || pending.done) return;
+    pending.done = true;
+    pending.callback(record);
+    bootstrap.Modal.getOrCreateInstance(pending.modal).hide();
+  }
+
+  function showSimilar(modal, records) {
+    var box = modal.querySelector("[data-similar-list]");
+    var items = box.querySelector("[data-similar-items]");
+    items.textContent = "";
+    records.forEach(function (record) {
+      var button = document.createElement("button");
+      button.type = "button";
+      button.className = "list-group-item list-group-item-action";
+      button.textContent = "Use " + record.text;
+      button.addEventListener("click", function () { finish(record); });
+      items.appendChild(button);
+    });
+    box.hidden = records.length === 0;
+    var confirm = modal.querySelector("[data-confirm-new]");
+    if (confirm) confirm.hidden = records.length === 0;
+  }
+
+  function clearErrors(form) {
+    form.querySelectorAll("[data-quick-error]").forEach(function (el) { el.remove(); });
+    form.querySelectorAll(".is-invalid").forEach(function (el) { el.classList.remove("is-invalid"); });
+    var general = form.querySelector("[data-form-error]");
+    general.hidden = true;
+    general.textContent = "";
+  }
+
+  function showErrors(form, errors) {
+    Object.keys(errors).forEach(function (name) {
+      var field = form.querySelector('[name$="-' + name + '"]');
+      var group = field && field.closest("[id^=group-]");
+      if (!group) {
+        var general = form.querySelector("[data-form-error]");
+        general.textContent = errors[name].join(" ");
+        general.hidden = false;
+        return;
+      }
+      field.classList.add("is-invalid");
+      var message = document.createElement("div");
+      message.className = "invalid-feedback d-block";
+      message.dataset.quickError = "";
+      message.textContent = errors[name].join(" ");
+      group.appendChild(message);
+    });
+  }
+
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    var modal = form.closest(".quick-create");
+    if (!modal) return;
+    event.preventDefault();
+    clearErrors(form);
+    var button = form.querySelector("[type=submit]");
+    button.disabled = true;
+    fetch(modal.dataset.url, {
+      method: "POST",
+      body: new FormData(form),
+      headers: { Accept: "application/json", "X-CSRFToken": form.querySelector("[name=csrfmiddlewaretoken]").value },
+      credentials: "same-origin",
+    })
+      .then(function (response) {
+        return response.json().then(function (data) { return { ok: response.ok, data: data }; });
+      })
+      .then(function (result) {
+        if (result.ok) { finish(result.data); return; }
+        if (result.data.similar && result.data.similar.length) showSimilar(modal, result.data.similar);
+        showErrors(form, result.data.errors || {});
+      })
+      .catch(function () { showErrors(form, { __all__: ["Could not reach the server. Try again."] }); })
+      .finally(function () { button.disabled = false; });
+  });
+
+  document.addEventListener("hidden.bs.modal", function (event) {
+    if (pending && event.target === pending.modal) {
+      if (!pending.done) pending.callback();
+      pending = null;
+    }
+  });
+
+  // --- Rows ------------------------------------------------------------------------------------
+
+  function renumber(set) {
+    var n = 0;
+    set.querySelectorAll("[data-formset-rows] > [data-formset-row]").forEach(function (row) {
+      if (row.hidden) return;
+      n += 1;
+      var number = row.querySelector("[data-row-number]");
+      if (number) number.textContent = n;
+    });
+  }
+
+  function initFormsets(root) {
+    root.querySelectorAll("[data-formset]").forEach(function (set) {
+      if (set.dataset.ready) return;
+      set.dataset.ready = "1";
+      var prefix = set.dataset.formset;
+      var total = set.querySelector('input[name="' + prefix + '-TOTAL_FORMS"]');
+      var max = set.querySelector('input[name="' + prefix + '-MAX_NUM_FORMS"]');
+      var template = set.querySelector("template[data-formset-template]");
+      var rows = set.querySelector("[data-formset-rows]");
+      var add = set.querySelector("[data-formset-add]");
+      if (!total || !template || !rows || !add) return;
+      set.querySelectorAll('input[name$="-DELETE"]:checked').forEach(function (box) {
+        box.closest("[data-formset-row]").hidden = true;
+      });
+      add.addEventListener("click", function () {
+        var index = parseInt(total.value, 10) || 0;
+        if (max && index >= parseInt(max.value, 10)) return;
+        rows.insertAdjacentHTML("beforeend", template.innerHTML.replace(/__prefix__/g, String(index)));
+        total.value = index + 1;
+        var row = rows.lastElementChild;
+        initLookups(row);
+        renumber(set);
+        var first = row.querySelector("input:not([type=hidden]), select, textarea");
+        if (first && first.tomselect) first.tomselect.focus();
+        else if (first) first.focus();
+      });
+      renumber(set);
+    });
+  }
+
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest("[data-formset-remove]");
+    if (!button) return;
+    var row = button.closest("[data-formset-row]");
+    var box = row.querySelector('input[name$="-DELETE"]');
+    if (box) box.checked = true;
+    row.hidden = true;
+    var set = row.closest("[data-formset]");
+    renumber(set);
+    var add = set.querySelector("[data-formset-add]");
+    if (add) add.focus();
+  });
+
+  function init(root) {
+    initLookups(root);
+    initFormsets(root);
+  }
+
+  // Filters travel as plain query parameters; leave the empty ones out so the
+  // address a person bookmarks or shares stays short and readable.
+  document.addEventListener("htmx:configRequest", function (event) {
+    if (event.detail.verb !== "get") return;
+    var params = event.detail.parameters;
+    Object.keys(params).forEach(function (key) {
+      if (params[key] === "") delete params[key];
+    });
+  });
+
+  document.addEventListener("DOMContentLoaded", function () {
+    init(document);
+    var summary = document.getElementById("error-summary") || document.getElementById("conflict");
+    if (summary) summary.focus();
+  });
+  document.addEventListener("htmx:load", function (event) { init(event.target); });
 })();
