@@ -1,9 +1,11 @@
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.views.decorators.http import require_safe
 
-from meetings.models import Meeting
+from meetings import dashboard as figures
 
 
+@require_safe
 def dashboard(request: HttpRequest) -> HttpResponse:
-    meetings = Meeting.objects.visible_to(request.user)[:10]
-    return render(request, "meetings/dashboard.html", {"meetings": meetings})
+    """The first screen: counts, what is coming up, what is late, and charts of the last two years."""
+    return render(request, "meetings/dashboard.html", figures.build(request.user))
