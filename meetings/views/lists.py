@@ -5,11 +5,16 @@ from django.db.models import Prefetch
 from meetings.filters import ActionFilter, MeetingFilter, OrganizationFilter, PersonFilter, TopicFilter
 from meetings.listing import RecordListView
 from meetings.models import Action, ActionParty, Meeting, MeetingTopic, Organization, Person, Topic
-from meetings.tables import ActionTable, MeetingTable, OrganizationTable, PersonTable, TopicTable
+from meetings.tables import MeetingTable, OrganizationTable, PersonTable, TopicTable
+from meetings.views.action_updates import ActionTrackerTable
+
+EDITABLE_LIST = "meetings/record_list_editable.html"
 
 
 class MeetingListView(RecordListView):
     model = Meeting
+    template_name = EDITABLE_LIST
+    create_url_name, create_label = "meeting-create", "New meeting"
     filterset_class = MeetingFilter
     table_class = MeetingTable
     title = "Meetings"
@@ -25,7 +30,7 @@ class MeetingListView(RecordListView):
 class ActionListView(RecordListView):
     model = Action
     filterset_class = ActionFilter
-    table_class = ActionTable
+    table_class = ActionTrackerTable
     title = "Actions"
     list_name = "actions"
     select_related = ("meeting", "responsible_person")
@@ -35,6 +40,8 @@ class ActionListView(RecordListView):
 
 class PersonListView(RecordListView):
     model = Person
+    template_name = EDITABLE_LIST
+    create_url_name, create_label = "person-create", "New person"
     filterset_class = PersonFilter
     table_class = PersonTable
     title = "People"
@@ -44,6 +51,8 @@ class PersonListView(RecordListView):
 
 class OrganizationListView(RecordListView):
     model = Organization
+    template_name = EDITABLE_LIST
+    create_url_name, create_label = "organization-create", "New organisation"
     filterset_class = OrganizationFilter
     table_class = OrganizationTable
     title = "Organisations"
@@ -53,6 +62,8 @@ class OrganizationListView(RecordListView):
 
 class TopicListView(RecordListView):
     model = Topic
+    template_name = EDITABLE_LIST
+    create_url_name, create_label = "topic-create", "New topic"
     filterset_class = TopicFilter
     table_class = TopicTable
     title = "Topics"

@@ -1,0 +1,547 @@
+"""Writes that touch several records at once, each inside one transaction.
+
+Forms check what a person typed; these functions do the writing and enforce the rules
+that must hold whoever calls them: only editors write, nobody marks a meeting above
+their own clearance, and nobody overwrites a meeting someone else saved meanwhile.
+Every failure is an exception carrying a message for the person, never a half-saved
+meeting: the transaction is rolled back and any file written on the way is removed.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from difflib import SequenceMatcher
+
+from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, models, transaction
+from django.db.models import F, ProtectedError, Q
+
+from meetings import classification
+from meetings.models import (
+    Action,
+    ActionParty,
+    Attendance,
+    Meeting,
+    MeetingCountry,
+    MeetingTopic,
+    Organization,
+    Person,
+    Source,
+    Topic,
+    User,
+)
+
+# Errors ---------------------------------------------------------------------------------
+
+
+class SaveRefused(Exception):
+    """A write was refused; the message says why, in words for the person."""
+
+
+class MeetingConflict(SaveRefused):
+    """Someone else saved the meeting after this person opened it."""
+
+    def __init__(self, changes: list[str], current: Meeting):
+        super().__init__("Someone else saved this meeting while you were editing it.")
+        self.changes = changes
+        self.current = current
+
+
+class DeleteRefused(Exception):
+    """A record is still used elsewhere; the message explains where."""
+
+
+# Meeting saving -------------------------------------------------------------------------
+
+
+@dataclass
+class Rows[T]:
+    """Inline rows of one kind: new or changed rows to save, stored rows to delete."""
+
+    save: list[T] = field(default_factory=list)
+    delete: list[models.Model] = field(default_factory=list)
+
+
+@dataclass
+class ActionInput:
+    """An action with the countries and organisations responsible for it."""
+
+    action: Action
+    countries: list[str] = field(default_factory=list)
+    organizations: list[Organization] = field(default_factory=list)
+
+
+def _require_editor(user: User) -> None:
+    if not user.is_authenticated or not user.can_edit:
+        raise PermissionDenied("Only editors and administrators change records.")
+
+
+def meeting_save(
+    *,
+    user: User,
+    meeting: Meeting,
+    expected_version: int | None = None,
+    original: dict | None = None,
+    organizations: Iterable[Organization] | None = None,
+    participants: Iterable[str] | None = None,
+    mentioned: Iterable[str] | None = None,
+    attendances: Rows[Attendance] | None = None,
+    topics: Rows[MeetingTopic] | None = None,
+    actions: Rows[ActionInput] | None = None,
+    sources: Rows[Source] | None = None,
+) -> Meeting:
+    """Create or update a meeting with its rows, all or nothing.
+
+    ``meeting`` carries the new field values (unsaved for a new meeting). For an existing
+    meeting, ``expected_version`` is the version the person started from; if the stored
+    version moved on, ``MeetingConflict`` lists what changed since ``original`` (a
+    ``meeting_snapshot`` taken when the form was opened). Participant countries are
+    derived: the host, every attendee's delegation and ``participants``; ``mentioned``
+    countries are kept unless they also take part. Leaving ``organizations``,
+    ``participants`` or ``mentioned`` out (None) keeps what is stored.
+    """
+    _require_editor(user)
+    if meeting.classification > user.clearance:
+        raise SaveRefused(
+            f"You cannot mark a meeting {classification.label(meeting.classification)}: "
+            f"your clearance is {user.clearance_label}."
+        )
+    attendances = attendances or Rows()
+    topics = topics or Rows()
+    actions = actions or Rows()
+    sources = sources or Rows()
+    is_new = meeting.pk is None
+    written_files: list[str] = []
+    replaced_files: list[str] = []
+    new_rows: list[models.Model] = []
+    try:
+        with transaction.atomic():
+            if is_new:
+                meeting.version = 1
+            else:
+                _claim_version(user, meeting, expected_version, original)
+            meeting.save()
+            if organizations is not None:
+                meeting.organizations.set(list(organizations))
+            _write_rows(meeting, attendances, new_rows)
+            _write_rows(meeting, topics, new_rows)
+            _write_actions(meeting, actions, new_rows)
+            replaced_files = _stored_files(meeting, sources)
+            _write_rows(meeting, sources, new_rows, written_files)
+            _sync_countries(meeting, participants, mentioned)
+            still_used = set(Source.objects.filter(file__in=replaced_files).values_list("file", flat=True))
+            unused = [name for name in replaced_files if name not in still_used]
+            transaction.on_commit(lambda: _delete_files(unused))
+    except IntegrityError as error:
+        _undo(meeting if is_new else None, new_rows, written_files)
+        raise SaveRefused(
+            "The meeting could not be saved because two rows clash or a record you chose was "
+            "changed or deleted meanwhile. Nothing was saved; check the rows and save again."
+        ) from error
+    except SaveRefused:
+        _undo(meeting if is_new else None, new_rows, written_files)
+        raise
+    return meeting
+
+
+def _claim_version(user: User, meeting: Meeting, expected_version: int | None, original: dict | None) -> None:
+    """Move the stored version on by one, or refuse if it is not the one the person saw.
+
+    The conditional UPDATE is atomic in the database, so of two people saving the same
+    version at the same moment exactly one succeeds, on SQLite and PostgreSQL alike.
+    """
+    stored = Meeting.objects.visible_to(user).filter(pk=meeting.pk)
+    if expected_version is None or not stored.filter(version=expected_version).update(
+        version=F("version") + 1
+    ):
+        current = stored.first()
+        if current is None:
+            raise SaveRefused("This meeting was deleted, or is no longer visible to you. Nothing was saved.")
+        raise MeetingConflict(describe_changes(original, meeting_snapshot(current)), current)
+    meeting.version = expected_version + 1
+
+
+def _write_rows(meeting: Meeting, rows: Rows, new_rows: list, written_files: list | None = None) -> None:
+    for row in rows.delete:
+        if row.meeting_id != meeting.pk:
+            raise SaveRefused("A row belongs to another meeting. Nothing was saved.")
+        row.delete()
+    for row in rows.save:
+        if row.pk is not None and row.meeting_id != meeting.pk:
+            raise SaveRefused("A row belongs to another meeting. Nothing was saved.")
+        row.meeting = meeting
+        uploading = isinstance(row, Source) and row.file and not row.file._committed
+        if row.pk is None:
+            new_rows.append(row)
+        row.save()
+        if uploading and written_files is not None:
+            written_files.append(row.file.name)
+
+
+def _write_actions(meeting: Meeting, actions: Rows[ActionInput], new_rows: list) -> None:
+    _write_rows(meeting, Rows(save=[item.action for item in actions.save], delete=actions.delete), new_rows)
+    for item in actions.save:
+        _sync_parties(item.action, item.countries, item.organizations)
+
+
+def _sync_parties(action: Action, countries: Iterable[str], organizations: Iterable[Organization]) -> None:
+    wanted_countries = {code for code in countries if code}
+    wanted_organizations = {organization.pk for organization in organizations}
+    for party in action.parties.all():
+        if party.organization_id in wanted_organizations:
+            wanted_organizations.discard(party.organization_id)
+        elif party.organization_id is None and party.country.code in wanted_countries:
+            wanted_countries.discard(party.country.code)
+        else:
+            party.delete()
+    # Row by row rather than bulk_create: each write then reaches the change history.
+    for code in sorted(wanted_countries):
+        ActionParty.objects.create(action=action, country=code)
+    for pk in sorted(wanted_organizations):
+        ActionParty.objects.create(action=action, organization_id=pk)
+
+
+def _sync_countries(
+    meeting: Meeting, participants: Iterable[str] | None, mentioned: Iterable[str] | None
+) -> None:
+    """Participants are the host, every delegation and the extra participants; the rest are mentioned."""
+    stored = {
+        role: [row.country.code for row in meeting.countries.all() if row.role == role]
+        for role in ("participant", "mentioned")
+    }
+    participants = stored["participant"] if participants is None else participants
+    mentioned = stored["mentioned"] if mentioned is None else mentioned
+    taking_part = {code for code in participants if code}
+    if meeting.host_country:
+        taking_part.add(meeting.host_country.code)
+    taking_part |= set(meeting.attendances.exclude(delegation="").values_list("delegation", flat=True))
+    wanted = {code: MeetingCountry.Role.MENTIONED for code in mentioned if code}
+    wanted |= dict.fromkeys(taking_part, MeetingCountry.Role.PARTICIPANT)
+    for row in meeting.countries.all():
+        role = wanted.pop(row.country.code, None)
+        if role is None:
+            row.delete()
+        elif role != row.role:
+            row.role = role
+            row.save(update_fields=["role"])
+    for code, role in sorted(wanted.items()):
+        MeetingCountry.objects.create(meeting=meeting, country=code, role=role)
+
+
+def _stored_files(meeting: Meeting, sources: Rows[Source]) -> list[str]:
+    """Files of stored sources that this save deletes or replaces."""
+    deleted = {row.pk for row in sources.delete}
+    changed = {row.pk: row.file.name if row.file else "" for row in sources.save if row.pk}
+    stored = Source.objects.filter(meeting=meeting, pk__in=deleted | set(changed)).exclude(file="")
+    return [name for pk, name in stored.values_list("pk", "file") if pk in deleted or changed.get(pk) != name]
+
+
+def _delete_files(names: Iterable[str]) -> None:
+    storage = Source._meta.get_field("file").storage
+    for name in names:
+        if name:
+            storage.delete(name)
+
+
+def _undo(new_meeting: Meeting | None, new_rows: list, written_files: list[str]) -> None:
+    """After a rollback: forget primary keys that no longer exist and remove files written."""
+    _delete_files(written_files)
+    for row in [*new_rows, *([new_meeting] if new_meeting else [])]:
+        row.pk = None
+        row._state.adding = True
+
+
+# What changed meanwhile -----------------------------------------------------------------
+
+SNAPSHOT_FIELDS = (
+    "title",
+    "kind",
+    "status",
+    "start_date",
+    "start_time",
+    "end_date",
+    "end_time",
+    "timezone",
+    "city",
+    "venue",
+    "country",
+    "host_country",
+    "parent",
+    "series",
+    "classification",
+    "summary",
+    "outcome",
+)
+ROW_SECTIONS = ("Attendee", "Topic", "Action", "Source")
+
+
+def _display(instance: models.Model, name: str) -> str:
+    model_field = instance._meta.get_field(name)
+    if model_field.choices and not model_field.is_relation:
+        return str(getattr(instance, f"get_{name}_display")())
+    value = getattr(instance, name)
+    if value is None or value == "":
+        return ""
+    if isinstance(value, datetime.date | datetime.time):
+        return value.isoformat()
+    if hasattr(value, "name") and hasattr(value, "code"):  # a country
+        return str(value.name)
+    return str(value)
+
+
+def meeting_snapshot(meeting: Meeting) -> dict[str, dict[str, str]]:
+    """The meeting as a person sees it, in plain text keyed by field label and row id.
+
+    Taken when a form is opened and again when a save is refused, so the person can be
+    told exactly what someone else changed in between, inline rows included.
+    """
+    fields = {
+        str(Meeting._meta.get_field(name).verbose_name).capitalize(): _display(meeting, name)
+        for name in SNAPSHOT_FIELDS
+    }
+    fields["Organisations involved"] = ", ".join(sorted(str(o) for o in meeting.organizations.all()))
+    for role, label in ((MeetingCountry.Role.PARTICIPANT, "taking part"), ("mentioned", "mentioned")):
+        codes = meeting.countries.filter(role=role)
+        fields[f"Countries {label}"] = ", ".join(sorted(str(row.country.name) for row in codes))
+    attendees = meeting.attendances.select_related("person", "organization")
+    topics = meeting.topic_notes.select_related("topic")
+    actions = meeting.actions.select_related("responsible_person").prefetch_related("parties__organization")
+    return {
+        "Meeting": fields,
+        "Attendee": {
+            str(a.pk): _row_text(a, "person", "organization", "title", "delegation", "role", "status")
+            for a in attendees
+        },
+        "Topic": {str(t.pk): _row_text(t, "topic", "note") for t in topics},
+        "Action": {
+            str(a.pk): _row_text(
+                a,
+                "description",
+                "status",
+                "due_date",
+                "responsible_person",
+                "completed_on",
+                "completion_note",
+            )
+            + (f" · parties: {', '.join(sorted(str(p) for p in a.parties.all()))}" if a.parties.all() else "")
+            for a in actions
+        },
+        "Source": {
+            str(s.pk): _row_text(s, "kind", "title", "url", "file", "published_on")
+            for s in meeting.sources.all()
+        },
+    }
+
+
+def _row_text(row: models.Model, *names: str) -> str:
+    return " · ".join(text for text in (_display(row, name) for name in names) if text)
+
+
+def _short(text: str | None, limit: int = 120) -> str:
+    text = (text or "").replace("\n", " ")
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def describe_changes(before: dict | None, after: dict) -> list[str]:
+    """One line per difference between two ``meeting_snapshot`` results, for a person to read."""
+    if not isinstance(before, dict):
+        return []
+    lines = []
+    before_fields = before.get("Meeting") or {}
+    for name, value in after["Meeting"].items():
+        old = before_fields.get(name, "")
+        if old != value:
+            lines.append(f"{name}: “{_short(old) or '—'}” → “{_short(value) or '—'}”")
+    for section in ROW_SECTIONS:
+        old_rows, new_rows = before.get(section) or {}, after.get(section) or {}
+        for key in sorted(set(old_rows) | set(new_rows), key=lambda k: int(k) if str(k).isdigit() else 0):
+            old, new = old_rows.get(key), new_rows.get(key)
+            if old is None:
+                lines.append(f"{section} added: {_short(new)}")
+            elif new is None:
+                lines.append(f"{section} removed: {_short(old)}")
+            elif old != new:
+                lines.append(f"{section} changed: {_short(old)} → {_short(new)}")
+    return lines
+
+
+# Deleting -------------------------------------------------------------------------------
+
+USES = {
+    (Attendance, "person"): "recorded as attending {n} meeting(s)",
+    (Attendance, "organization"): "the organisation of {n} attendee(s) on the day",
+    (Action, "responsible_person"): "responsible for {n} action(s)",
+    (Person, "organization"): "the current organisation of {n} person/people",
+    (Organization, "parent"): "the parent of {n} organisation(s)",
+    (ActionParty, "organization"): "a responsible party for {n} action(s)",
+    (MeetingTopic, "topic"): "discussed at {n} meeting(s)",
+    (Topic, "parent"): "the parent of {n} topic(s)",
+    (Meeting, "parent"): "the parent event of {n} meeting(s) held on its margins",
+    (Meeting, "organizations"): "involved in {n} meeting(s)",
+}
+
+
+def _describe_uses(record: models.Model, protected: Iterable[models.Model]) -> str:
+    counts: Counter = Counter()
+    for obj in protected:
+        for model_field in obj._meta.get_fields():
+            refers = getattr(model_field, "many_to_one", False) and model_field.related_model is type(record)
+            if refers and getattr(obj, model_field.attname) == record.pk:
+                counts[(type(obj), model_field.name)] += 1
+    parts = [
+        USES.get(key, "used by {n} " + str(key[0]._meta.verbose_name_plural)).format(n=n)
+        for key, n in counts.items()
+    ]
+    return "; ".join(parts) or "still used by other records"
+
+
+def record_delete(*, user: User, record: Person | Organization | Topic | Meeting) -> None:
+    """Delete a record, or refuse with an explanation while anything still uses it."""
+    _require_editor(user)
+    if isinstance(record, Meeting) and record.classification > user.clearance:
+        raise PermissionDenied
+    if isinstance(record, Organization) and record.meetings_involved.exists():
+        count = record.meetings_involved.count()
+        raise DeleteRefused(
+            f"{record} cannot be deleted: it is {USES[(Meeting, 'organizations')].format(n=count)}."
+        )
+    files = (
+        list(record.sources.exclude(file="").values_list("file", flat=True))
+        if isinstance(record, Meeting)
+        else []
+    )
+    try:
+        with transaction.atomic():
+            record.delete()
+            transaction.on_commit(lambda: _delete_files(files))
+    except ProtectedError as error:
+        raise DeleteRefused(
+            f"{record} cannot be deleted: it is {_describe_uses(record, error.protected_objects)}. "
+            "Change or remove those first."
+        ) from error
+    except IntegrityError as error:
+        raise DeleteRefused(f"{record} cannot be deleted: other records still refer to it.") from error
+
+
+# Quick action updates --------------------------------------------------------------------
+
+
+def action_update_status(
+    *, user: User, action: Action, status: str, completed_on: datetime.date | None, completion_note: str
+) -> Action:
+    """Change an action's status from the tracker; moves the meeting's version on too,
+    so a meeting form opened earlier cannot silently put the old status back."""
+    _require_editor(user)
+    if action.meeting.classification > user.clearance:
+        raise PermissionDenied
+    action.status = status
+    action.completed_on = completed_on if status in (Action.Status.DONE, Action.Status.CANCELLED) else None
+    action.completion_note = completion_note
+    try:
+        with transaction.atomic():
+            action.save(update_fields=["status", "completed_on", "completion_note", "updated_at"])
+            Meeting.objects.filter(pk=action.meeting_id).update(version=F("version") + 1)
+    except IntegrityError as error:
+        raise SaveRefused("A done action needs the date it was done.") from error
+    return action
+
+
+# Names that probably mean the same person or organisation --------------------------------
+
+# Words that do not tell people apart: honorifics, ranks and joining words.
+IGNORED_WORDS = frozenset(
+    {"the", "of", "and", "for", "hon", "honourable", "rt", "right", "dr", "mr", "mrs", "ms", "miss"}
+    | {"sir", "dame", "prof", "general", "gen", "lt", "col", "maj", "brig", "adm", "cdr", "capt"}
+)
+
+
+def name_tokens(name: str) -> list[str]:
+    """Lower-case words without accents, punctuation or honorifics: "Hon. Adén Duale" → ["aden", "duale"]."""
+    folded = unicodedata.normalize("NFKD", name.casefold())
+    folded = "".join(ch for ch in folded if not unicodedata.combining(ch))
+    return [word for word in re.findall(r"[^\W_]+", folded) if word not in IGNORED_WORDS]
+
+
+def _covers(short: list[str], long: list[str]) -> bool:
+    """Every word of ``short`` is a word or an initial of a different word of ``long``, one in full."""
+    remaining = list(long)
+    full_match = False
+    for word in sorted(short, key=len, reverse=True):
+        for candidate in remaining:
+            if (
+                word == candidate
+                or (len(word) == 1 and candidate.startswith(word))
+                or (len(candidate) == 1 and word.startswith(candidate))
+            ):
+                full_match |= word == candidate and len(word) > 1
+                remaining.remove(candidate)
+                break
+        else:
+            return False
+    return full_match
+
+
+def names_match(typed: str, existing: str) -> bool:
+    """Whether two names probably mean the same person or organisation.
+
+    Ignores case, accents, punctuation, honorifics and word order; accepts initials
+    ("J. Heapey") and a missing word ("Heapey"); forgives a small misspelling
+    ("Heappey"). Pure, so it is cheap to test and to run over a short list of candidates.
+    """
+    a, b = name_tokens(typed), name_tokens(existing)
+    if not a or not b:
+        return False
+    if sorted(a) == sorted(b):
+        return True
+    short, long = (a, b) if len(a) <= len(b) else (b, a)
+    if _covers(short, long):
+        return True
+    return SequenceMatcher(None, " ".join(sorted(a)), " ".join(sorted(b))).ratio() >= 0.88
+
+
+def _candidates(queryset, typed: str, limit: int = 500):
+    """Records sharing a word or a word's first letters with ``typed``: a cheap pre-filter."""
+    words = [word for word in name_tokens(typed) if len(word) > 1][:6]
+    if not words:
+        return queryset.none()
+    condition = Q()
+    for word in words:
+        condition |= Q(name__icontains=word) | Q(name__icontains=word[:3])
+        if "acronym" in {f.name for f in queryset.model._meta.fields}:
+            condition |= Q(acronym__iexact=word)
+    return queryset.filter(condition)[:limit]
+
+
+def similar_people(name: str, *, exclude_pk: int | None = None, limit: int = 5) -> list[Person]:
+    """Existing people whose name probably means the same person as ``name``."""
+    found = [
+        p
+        for p in _candidates(Person.objects.select_related("organization"), name)
+        if names_match(name, p.name)
+    ]
+    found = [p for p in found if p.pk != exclude_pk]
+    found.sort(key=lambda p: (sorted(name_tokens(p.name)) != sorted(name_tokens(name)), p.name))
+    return found[:limit]
+
+
+def similar_organizations(
+    name: str, *, country: str = "", exclude_pk: int | None = None, limit: int = 5
+) -> list[Organization]:
+    """Existing organisations (in the same country, when one is given) probably meaning ``name``."""
+    queryset = Organization.objects.all()
+    if country:
+        queryset = queryset.filter(Q(country=country) | Q(country=""))
+    typed = name_tokens(name)
+    found = [
+        o
+        for o in _candidates(queryset, name)
+        if o.pk != exclude_pk
+        and (names_match(name, o.name) or (o.acronym and typed == name_tokens(o.acronym)))
+    ]
+    found.sort(key=lambda o: (sorted(name_tokens(o.name)) != sorted(typed), o.name))
+    return found[:limit]

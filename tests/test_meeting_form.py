@@ -1,0 +1,735 @@
+"""The meeting page: one form for the meeting with its attendees, topics, actions and sources.
+
+Every rejected save is checked for its message and for leaving the database as it was.
+"""
+
+import datetime
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import IntegrityError
+from django.urls import reverse
+
+from meetings import services
+from meetings.forms import MeetingEditor
+from meetings.models import (
+    Action,
+    ActionParty,
+    Attendance,
+    Meeting,
+    MeetingCountry,
+    MeetingTopic,
+    Source,
+)
+from tests.factories import (
+    ActionFactory,
+    ActionPartyFactory,
+    AttendanceFactory,
+    MeetingFactory,
+    MeetingTopicFactory,
+    OrganizationFactory,
+    PersonFactory,
+    TopicFactory,
+    UserFactory,
+)
+
+PREFIXES = ("attendees", "topics", "actions", "sources")
+ROW_MODELS = (Meeting, Attendance, MeetingTopic, Action, ActionParty, Source, MeetingCountry)
+
+
+# Building what a browser would send ---------------------------------------------------------
+
+
+def meeting_post(meeting: dict | None = None, **rows: list[dict]) -> dict:
+    """POST data for a new meeting: the meeting's fields plus rows per prefix."""
+    data = {
+        "title": "Kenya–UK defence talks",
+        "kind": "bilateral",
+        "status": "held",
+        "start_date": "2024-02-26",
+        "timezone": "Africa/Nairobi",
+        "city": "Nairobi",
+        "country": "KE",
+        "host_country": "KE",
+        "classification": "0",
+        **(meeting or {}),
+    }
+    for prefix in PREFIXES:
+        given = rows.get(prefix, [])
+        data.update(management(prefix, total=len(given)))
+        for index, row in enumerate(given):
+            data.update({f"{prefix}-{index}-{name}": value for name, value in row.items()})
+    return data
+
+
+def management(prefix: str, total: int, initial: int = 0) -> dict:
+    return {
+        f"{prefix}-TOTAL_FORMS": str(total),
+        f"{prefix}-INITIAL_FORMS": str(initial),
+        f"{prefix}-MIN_NUM_FORMS": "0",
+        f"{prefix}-MAX_NUM_FORMS": "200",
+    }
+
+
+def _field_data(bound) -> list | str | None:
+    value = bound.value()
+    if value in (None, "", []) or getattr(bound.field.widget, "input_type", "") == "file":
+        return None
+    if isinstance(value, bool):
+        return "on" if value else None
+    if isinstance(value, list | tuple):
+        return [str(getattr(v, "pk", v)) for v in value]
+    if isinstance(value, datetime.time):
+        return value.strftime("%H:%M")
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return str(value)
+
+
+def edit_post(meeting: Meeting, user, extra_rows: dict | None = None) -> dict:
+    """What the edit page sends back unchanged: every field as the page shows it."""
+    editor = MeetingEditor(user=user, instance=meeting)
+    data = {}
+    forms = [editor.form]
+    for prefix, formset in editor.formsets.items():
+        stored = formset.initial_form_count()
+        data.update(management(prefix, total=stored + (extra_rows or {}).get(prefix, 0), initial=stored))
+        forms.extend(formset.forms[:stored])
+    for form in forms:
+        for bound in form:
+            value = _field_data(bound)
+            if value is not None:
+                data[bound.html_name] = value
+    return data
+
+
+def counts() -> dict:
+    return {model.__name__: model.objects.count() for model in ROW_MODELS}
+
+
+def errors_of(response) -> str:
+    return response.content.decode()
+
+
+@pytest.fixture
+def reference_records(db):
+    """The people, organisations and topics the reference meeting refers to."""
+    ke_mod = OrganizationFactory(name="Ministry of Defence", acronym="MoD", country="KE")
+    gb_mod = OrganizationFactory(name="Ministry of Defence", acronym="MoD", country="GB")
+    citsos = OrganizationFactory(
+        name="Counter Insurgency Terrorism and Stability Operation Centre", country="KE"
+    )
+    return {
+        "duale": PersonFactory(name="Aden Duale", country="KE", title="Cabinet Secretary for Health"),
+        "heapey": PersonFactory(
+            name="James Heapey", country="GB", title="Former Minister for the Armed Forces"
+        ),
+        "ke_mod": ke_mod,
+        "gb_mod": gb_mod,
+        "citsos": citsos,
+        "horn": TopicFactory(name="Horn of Africa"),
+        "citsos_topic": TopicFactory(name="CITSOS"),
+    }
+
+
+def reference_post(records, meeting=None, **overrides) -> dict:
+    rows = {
+        "attendees": [
+            {
+                "person": records["duale"].pk,
+                "organization": records["ke_mod"].pk,
+                "title": "Cabinet Secretary for Defence",
+                "delegation": "KE",
+                "role": "head",
+                "status": "attended",
+            },
+            {
+                "person": records["heapey"].pk,
+                "organization": records["gb_mod"].pk,
+                "title": "Minister for the Armed Forces",
+                "delegation": "GB",
+                "role": "head",
+                "status": "attended",
+            },
+        ],
+        "topics": [
+            {"topic": records["horn"].pk, "note": "Regional security concerns."},
+            {"topic": records["citsos_topic"].pk, "note": "The UK reiterated its support."},
+        ],
+        "actions": [
+            {
+                "description": "Enhance cooperation in intelligence sharing",
+                "countries": ["KE", "GB"],
+                "status": "agreed",
+            },
+            {
+                "description": "Continue UK support for CITSOS",
+                "countries": ["GB"],
+                "organizations": [records["citsos"].pk],
+                "status": "in_progress",
+                "due_date": "2024-12-31",
+            },
+        ],
+        "sources": [
+            {
+                "kind": "joint_statement",
+                "title": "Joint statement of Aden Duale and James Heapey",
+                "published_on": "2024-02-26",
+                "text": "Cooperation is essential to maintain peace and stability in the region.",
+            }
+        ],
+    }
+    rows.update(overrides)
+    return meeting_post({"mentioned": ["CD", "SO", "ET", "US"], **(meeting or {})}, **rows)
+
+
+# Creating ---------------------------------------------------------------------------------
+
+
+def test_the_new_meeting_page_has_blank_rows_for_entering_without_javascript(editor_client):
+    response = editor_client.get(reverse("meeting-create"))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert 'name="attendees-TOTAL_FORMS" value="2"' in page
+    assert 'name="attendees-1-person"' in page
+    assert 'name="actions-1-description"' in page
+    assert "attendees-__prefix__-person" in page  # the row template the script clones
+    assert "<script>" not in page  # a strict CSP forbids inline scripts
+
+
+def test_an_editor_enters_a_whole_meeting_on_one_page(editor_client, reference_records):
+    response = editor_client.post(reverse("meeting-create"), reference_post(reference_records))
+
+    meeting = Meeting.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == meeting.get_absolute_url()
+    assert meeting.version == 1
+    titles = dict(meeting.attendances.values_list("person__name", "title"))
+    assert titles == {
+        "Aden Duale": "Cabinet Secretary for Defence",
+        "James Heapey": "Minister for the Armed Forces",
+    }
+    assert [n.topic.name for n in meeting.topic_notes.all()] == ["Horn of Africa", "CITSOS"]
+    citsos = meeting.actions.get(description="Continue UK support for CITSOS")
+    assert sorted(str(p) for p in citsos.parties.all()) == [
+        "Counter Insurgency Terrorism and Stability Operation Centre",
+        "United Kingdom",
+    ]
+    assert citsos.due_date == datetime.date(2024, 12, 31)
+    assert meeting.sources.get().kind == "joint_statement"
+    roles = dict(meeting.countries.values_list("country", "role"))
+    assert roles == {
+        "KE": "participant",
+        "GB": "participant",
+        "CD": "mentioned",
+        "SO": "mentioned",
+        "ET": "mentioned",
+        "US": "mentioned",
+    }
+
+
+def test_blank_and_removed_rows_are_ignored(editor_client, reference_records):
+    data = reference_post(reference_records)
+    data.update(management("topics", total=4))
+    data["topics-2-note"] = ""  # a blank row
+    data["topics-3-topic"] = str(reference_records["horn"].pk)  # a duplicate, but removed
+    data["topics-3-DELETE"] = "on"
+    response = editor_client.post(reverse("meeting-create"), data)
+    assert response.status_code == 302
+    assert MeetingTopic.objects.count() == 2
+
+
+# Editing ----------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def stored_meeting(editor_client, reference_records):
+    editor_client.post(reverse("meeting-create"), reference_post(reference_records))
+    return Meeting.objects.get()
+
+
+def test_the_edit_page_shows_the_stored_rows(editor_client, stored_meeting):
+    response = editor_client.get(reverse("meeting-update", args=[stored_meeting.pk]))
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Minister for the Armed Forces" in page
+    assert 'name="version" value="1"' in page
+    assert 'name="attendees-INITIAL_FORMS" value="2"' in page
+
+
+def test_an_unchanged_save_changes_nothing_but_the_version(editor_client, editor, stored_meeting):
+    before = counts()
+    response = editor_client.post(
+        reverse("meeting-update", args=[stored_meeting.pk]), edit_post(stored_meeting, editor)
+    )
+    assert response.status_code == 302
+    assert counts() == before
+    stored_meeting.refresh_from_db()
+    assert stored_meeting.version == 2
+
+
+def test_editing_changes_removes_and_adds_rows(editor_client, editor, stored_meeting, reference_records):
+    data = edit_post(stored_meeting, editor, extra_rows={"topics": 1})
+    data["title"] = "Kenya–UK defence talks, Nairobi"
+    data["topics-1-DELETE"] = "on"
+    new_topic = TopicFactory(name="Great Lakes region")
+    data["topics-2-topic"] = str(new_topic.pk)
+    heapey = next(
+        k for k, v in data.items() if k.endswith("-person") and v == str(reference_records["heapey"].pk)
+    )
+    data[heapey.replace("person", "delegation")] = "US"  # changes who takes part
+    data["actions-0-countries"] = ["KE"]
+
+    response = editor_client.post(reverse("meeting-update", args=[stored_meeting.pk]), data)
+
+    assert response.status_code == 302
+    stored_meeting.refresh_from_db()
+    assert stored_meeting.title == "Kenya–UK defence talks, Nairobi"
+    assert [n.topic.name for n in stored_meeting.topic_notes.all()] == [
+        "Horn of Africa",
+        "Great Lakes region",
+    ]
+    first_action = stored_meeting.actions.get(description__contains="intelligence")
+    assert [str(p) for p in first_action.parties.all()] == ["Kenya"]
+    participants = set(stored_meeting.countries.filter(role="participant").values_list("country", flat=True))
+    assert participants == {"KE", "US"}  # the UK no longer has a delegation
+    mentioned = set(stored_meeting.countries.filter(role="mentioned").values_list("country", flat=True))
+    assert mentioned == {"CD", "SO", "ET"}  # US takes part now, so it is no longer only mentioned
+
+
+def test_other_participants_stored_before_are_kept(editor_client, editor):
+    meeting = MeetingFactory(host_country="")
+    MeetingCountry.objects.create(meeting=meeting, country="FR")
+    data = edit_post(meeting, editor)
+    assert data["participants"] == ["FR"]
+    editor_client.post(reverse("meeting-update", args=[meeting.pk]), data)
+    assert list(meeting.countries.values_list("country", "role")) == [("FR", "participant")]
+
+
+# Rules: each message is shown, and nothing is saved --------------------------------------
+
+
+def assert_refused(response, *messages: str) -> None:
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Nothing was saved" in page
+    for message in messages:
+        assert message in page, message
+
+
+@pytest.fixture
+def nothing_saved(db):
+    before = counts()
+    yield
+    assert counts() == before
+
+
+def test_it_requires_a_title_and_a_date(editor_client, nothing_saved):
+    response = editor_client.post(reverse("meeting-create"), meeting_post({"title": "", "start_date": ""}))
+    assert_refused(
+        response, "This field is required.", 'href="#group-id_title"', 'href="#group-id_start_date"'
+    )
+
+
+def test_it_rejects_an_end_date_before_the_start(editor_client, nothing_saved):
+    response = editor_client.post(reverse("meeting-create"), meeting_post({"end_date": "2024-02-25"}))
+    assert_refused(response, "The end date cannot be before the start date.")
+
+
+def test_it_rejects_an_end_time_before_the_start_time_on_one_day(editor_client, nothing_saved):
+    response = editor_client.post(
+        reverse("meeting-create"), meeting_post({"start_time": "14:00", "end_time": "09:30"})
+    )
+    assert_refused(response, "On a one-day meeting the end time cannot be before the start time.")
+
+
+def test_it_rejects_an_impossible_date(editor_client, nothing_saved):
+    response = editor_client.post(reverse("meeting-create"), meeting_post({"start_date": "2024-02-30"}))
+    assert_refused(response, "Enter a real date")
+
+
+def test_it_rejects_a_due_date_before_the_meeting(editor_client, reference_records, nothing_saved):
+    data = reference_post(reference_records)
+    data["actions-0-due_date"] = "2024-02-25"
+    response = editor_client.post(reverse("meeting-create"), data)
+    assert_refused(
+        response, "The due date cannot be before the meeting (26 Feb 2024).", "Action 1 · Due date"
+    )
+
+
+def test_it_rejects_an_attendee_listed_twice(editor_client, reference_records, nothing_saved):
+    data = reference_post(reference_records)
+    data["attendees-1-person"] = str(reference_records["duale"].pk)
+    data["attendees-1-role"] = "delegate"
+    response = editor_client.post(reverse("meeting-create"), data)
+    assert_refused(response, "Aden Duale is already listed as an attendee.", 'href="#attendees-1"')
+
+
+def test_it_rejects_two_heads_of_one_delegation(editor_client, reference_records, nothing_saved):
+    data = reference_post(reference_records)
+    data["attendees-1-delegation"] = "KE"
+    response = editor_client.post(reverse("meeting-create"), data)
+    assert_refused(response, "A delegation has one head")
+
+
+def test_it_rejects_a_topic_listed_twice(editor_client, reference_records, nothing_saved):
+    data = reference_post(reference_records)
+    data["topics-1-topic"] = str(reference_records["horn"].pk)
+    response = editor_client.post(reverse("meeting-create"), data)
+    assert_refused(response, "“Horn of Africa” is already listed as a topic.")
+
+
+@pytest.mark.parametrize(
+    ("field", "limit"),
+    [
+        ("title", 200),
+        ("city", 100),
+        ("summary", 20_000),
+        ("topics-0-note", 5_000),
+        ("actions-0-description", 500),
+    ],
+)
+def test_it_rejects_text_longer_than_allowed(editor_client, reference_records, nothing_saved, field, limit):
+    data = reference_post(reference_records)
+    data[field] = "x" * (limit + 1)
+    response = editor_client.post(reverse("meeting-create"), data)
+    assert_refused(response, f"Ensure this value has at most {limit} characters (it has {limit + 1}).")
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("country", "XX"),
+        ("host_country", "ZZ"),
+        ("mentioned", ["KE", "QQ"]),
+        ("participants", ["EU"]),
+        ("attendees-0-delegation", "UK"),
+        ("actions-0-countries", ["GB", "XK1"]),
+    ],
+)
+def test_it_rejects_unknown_country_codes(editor_client, reference_records, nothing_saved, field, value):
+    data = reference_post(reference_records)
+    data[field] = value
+    response = editor_client.post(reverse("meeting-create"), data)
+    bad = value if isinstance(value, str) else value[-1]
+    assert_refused(response, f"Unknown country code “{bad}”.")
+
+
+def test_a_call_with_a_city_is_saved_with_a_warning(editor_client):
+    response = editor_client.post(
+        reverse("meeting-create"), meeting_post({"kind": "call", "city": "Nairobi"}), follow=True
+    )
+    assert Meeting.objects.filter(kind="call").count() == 1
+    assert "is a phone or video call but has a place (Nairobi)" in response.content.decode()
+
+
+def test_it_refuses_a_done_action_without_its_completion_date(
+    editor_client, reference_records, nothing_saved
+):
+    data = reference_post(reference_records)
+    data["actions-0-status"] = "done"
+    response = editor_client.post(reverse("meeting-create"), data)
+    assert_refused(response, "Give the date a done action was completed.")
+
+
+def test_it_refuses_a_completion_date_on_an_open_action(editor_client, reference_records, nothing_saved):
+    data = reference_post(reference_records)
+    data["actions-0-completed_on"] = "2024-03-01"
+    response = editor_client.post(reverse("meeting-create"), data)
+    assert_refused(response, "Only a done or cancelled action has a completion date.")
+
+
+def test_it_refuses_a_source_without_link_file_or_text(editor_client, reference_records, nothing_saved):
+    data = reference_post(reference_records)
+    data["sources-0-text"] = ""
+    response = editor_client.post(reverse("meeting-create"), data)
+    assert_refused(response, "Give a link, a file or the text itself.")
+
+
+def test_it_refuses_a_meeting_on_the_margins_of_its_own_side_meeting(editor_client, editor):
+    summit = MeetingFactory()
+    side = MeetingFactory(parent=summit)
+    data = edit_post(summit, editor)
+    data["parent"] = str(side.pk)
+    response = editor_client.post(reverse("meeting-update", args=[summit.pk]), data)
+    assert_refused(response, "cannot be on the margins of itself or of its own side meeting")
+    summit.refresh_from_db()
+    assert summit.parent is None
+
+
+# Uploaded files ---------------------------------------------------------------------------
+
+
+@pytest.fixture
+def media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    return tmp_path
+
+
+def upload(name: str, content: bytes, content_type: str = "application/octet-stream") -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, content, content_type=content_type)
+
+
+def source_with_file(records, file: SimpleUploadedFile) -> dict:
+    data = reference_post(records)
+    data["sources-0-text"] = ""
+    data["sources-0-file"] = file
+    return data
+
+
+def test_a_pdf_is_stored_with_its_source(editor_client, reference_records, media):
+    pdf = upload("statement.pdf", b"%PDF-1.7\n1 0 obj\n<<>>\nendobj\n", "application/pdf")
+    response = editor_client.post(reverse("meeting-create"), source_with_file(reference_records, pdf))
+    assert response.status_code == 302
+    source = Source.objects.get()
+    assert source.file.name.endswith(".pdf")
+    assert (media / source.file.name).exists()
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("tool.exe", b"MZ\x90\x00", "Files of type “.exe” are not accepted."),
+        (
+            "statement.pdf",
+            b"<html>not a pdf</html>",
+            "The content of the file does not match its “.pdf” extension.",
+        ),
+        (
+            "photo.png",
+            b"\xff\xd8\xff\xe0 jpeg bytes",
+            "The content of the file does not match its “.png” extension.",
+        ),
+        ("notes.txt", b"\xff\xfe\x00\x00binary", "This does not look like a UTF-8 text or HTML file."),
+        ("no-extension", b"hello", "Files of type “none” are not accepted."),
+    ],
+)
+def test_it_refuses_files_of_the_wrong_type(editor_client, reference_records, media, name, content, message):
+    before = counts()
+    response = editor_client.post(
+        reverse("meeting-create"), source_with_file(reference_records, upload(name, content))
+    )
+    assert_refused(response, message)
+    assert counts() == before
+    assert not any(media.rglob("*.*"))
+
+
+def test_it_refuses_files_over_ten_megabytes(editor_client, reference_records, media, nothing_saved):
+    big = upload("minutes.txt", b"a" * (10 * 1024 * 1024 + 1), "text/plain")
+    response = editor_client.post(reverse("meeting-create"), source_with_file(reference_records, big))
+    assert_refused(response, "The file is 10.0 MB; the limit is 10 MB.")
+
+
+def test_a_file_written_before_a_failed_save_is_removed(editor_client, reference_records, media, monkeypatch):
+    def clash(*args, **kwargs):
+        raise IntegrityError("simulated clash")
+
+    monkeypatch.setattr(services, "_sync_countries", clash)
+    pdf = upload("statement.pdf", b"%PDF-1.7\n", "application/pdf")
+    before = counts()
+    response = editor_client.post(reverse("meeting-create"), source_with_file(reference_records, pdf))
+    assert response.status_code == 200
+    assert "could not be saved because two rows clash" in response.content.decode()
+    assert counts() == before
+    assert not any(p.is_file() for p in media.rglob("*"))
+
+
+# Errors are shown, and what was typed is kept --------------------------------------------
+
+
+def test_errors_are_listed_at_the_top_and_the_typed_values_kept(editor_client, reference_records):
+    data = reference_post(
+        reference_records, meeting={"title": "Talks <b>typed</b>", "end_date": "2020-01-01"}
+    )
+    data["topics-0-note"] = "A note that must survive the error"
+    response = editor_client.post(reverse("meeting-create"), data)
+    page = response.content.decode()
+    assert page.index('id="error-summary"') < page.index('id="meeting-form"')
+    assert 'value="Talks &lt;b&gt;typed&lt;/b&gt;"' in page  # kept, and escaped
+    assert "A note that must survive the error" in page
+    assert 'id="id_end_date_error"' in page  # next to the field
+    assert "is-invalid" in page
+    assert f'<option value="{reference_records["duale"].pk}" selected>Aden Duale</option>' in page
+
+
+def test_an_integrity_error_is_a_message_and_nothing_is_saved(editor_client, reference_records, monkeypatch):
+    original = Attendance.save
+
+    def clash(self, *args, **kwargs):
+        if self.person.name == "James Heapey":
+            raise IntegrityError("simulated")
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(Attendance, "save", clash)
+    before = counts()
+    response = editor_client.post(reverse("meeting-create"), reference_post(reference_records))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Nothing was saved" in page
+    assert counts() == before
+    assert "Edit “" not in page  # still the new-meeting page, not an edit of a rolled-back id
+
+
+# Clearance --------------------------------------------------------------------------------
+
+
+def test_the_marking_choices_stop_at_the_persons_clearance(client, db):
+    editor = UserFactory(role="editor", clearance=1)
+    client.force_login(editor)
+    page = client.get(reverse("meeting-create")).content.decode()
+    assert ">RESTRICTED</option>" in page
+    assert "CONFIDENTIAL" not in page and "SECRET" not in page
+
+
+def test_nobody_creates_a_meeting_above_their_clearance(client, db, nothing_saved):
+    client.force_login(UserFactory(role="editor", clearance=1))
+    response = client.post(reverse("meeting-create"), meeting_post({"classification": "3"}))
+    assert_refused(response, "Choose a marking at or below your clearance (RESTRICTED).")
+
+
+def test_nobody_moves_a_meeting_above_their_clearance(client, db):
+    low_editor = UserFactory(role="editor", clearance=1)
+    meeting = MeetingFactory(classification=1)
+    client.force_login(low_editor)
+    data = edit_post(meeting, low_editor)
+    data["classification"] = "2"
+    response = client.post(reverse("meeting-update", args=[meeting.pk]), data)
+    assert_refused(response, "Choose a marking at or below your clearance")
+    meeting.refresh_from_db()
+    assert meeting.classification == 1 and meeting.version == 1
+
+
+def test_a_meeting_above_the_clearance_cannot_be_opened_for_editing(client, db):
+    client.force_login(UserFactory(role="editor", clearance=1))
+    secret = MeetingFactory(classification=3)
+    assert client.get(reverse("meeting-update", args=[secret.pk])).status_code == 404
+    assert client.post(reverse("meeting-delete", args=[secret.pk])).status_code == 404
+    assert Meeting.objects.filter(pk=secret.pk).exists()
+
+
+def test_the_service_refuses_a_marking_above_clearance_whoever_calls_it(db):
+    editor = UserFactory(role="editor", clearance=1)
+    with pytest.raises(services.SaveRefused, match="your clearance is RESTRICTED"):
+        services.meeting_save(
+            user=editor, meeting=Meeting(title="x", start_date="2024-01-01", classification=3)
+        )
+    assert not Meeting.objects.exists()
+
+
+def test_the_service_refuses_viewers(viewer):
+    from django.core.exceptions import PermissionDenied
+
+    with pytest.raises(PermissionDenied):
+        services.meeting_save(user=viewer, meeting=Meeting(title="x", start_date="2024-01-01"))
+
+
+# No lost updates --------------------------------------------------------------------------
+
+
+def test_a_stale_save_is_refused_and_lists_what_changed_meanwhile(client, editor, stored_meeting):
+    other = UserFactory(role="editor", clearance=3)
+    mine = edit_post(stored_meeting, editor)  # I open the page…
+    theirs = edit_post(stored_meeting, other)  # …so does a colleague,
+    theirs["title"] = "Kenya–UK defence talks (updated)"
+    theirs["actions-1-status"] = "done"
+    theirs["actions-1-completed_on"] = "2024-06-01"
+    client.force_login(other)
+    assert client.post(reverse("meeting-update", args=[stored_meeting.pk]), theirs).status_code == 302
+
+    client.force_login(editor)  # …and saves first. Now I save:
+    mine["outcome"] = "My outcome text"
+    response = client.post(reverse("meeting-update", args=[stored_meeting.pk]), mine)
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Someone else saved this meeting while you were editing it" in page
+    assert "Title: “Kenya–UK defence talks” → “Kenya–UK defence talks (updated)”" in page
+    assert "Action changed: Continue UK support for CITSOS · In progress" in page
+    assert "My outcome text" in page  # what I typed is kept
+    stored_meeting.refresh_from_db()
+    assert stored_meeting.title == "Kenya–UK defence talks (updated)"
+    assert stored_meeting.outcome == ""
+    assert stored_meeting.version == 2
+    assert 'name="version" value="2"' in page  # saving again is a deliberate choice
+
+    again = {**mine, "version": "2"}
+    assert client.post(reverse("meeting-update", args=[stored_meeting.pk]), again).status_code == 302
+    stored_meeting.refresh_from_db()
+    assert stored_meeting.outcome == "My outcome text"
+
+
+def test_of_two_saves_from_the_same_version_only_the_first_wins(editor, stored_meeting):
+    first = Meeting.objects.get(pk=stored_meeting.pk)
+    second = Meeting.objects.get(pk=stored_meeting.pk)
+    original = services.meeting_snapshot(first)
+    first.title = "First"
+    services.meeting_save(user=editor, meeting=first, expected_version=1, original=original)
+    second.title = "Second"
+    with pytest.raises(services.MeetingConflict) as conflict:
+        services.meeting_save(user=editor, meeting=second, expected_version=1, original=original)
+    assert conflict.value.changes == ["Title: “Kenya–UK defence talks” → “First”"]
+    assert Meeting.objects.get().title == "First"
+
+
+def test_a_row_removed_meanwhile_is_reported_on_its_row(client, editor, stored_meeting):
+    mine = edit_post(stored_meeting, editor)
+    stored_meeting.topic_notes.last().delete()
+    services.meeting_save(user=editor, meeting=Meeting.objects.get(), expected_version=1)
+    client.force_login(editor)
+    response = client.post(reverse("meeting-update", args=[stored_meeting.pk]), {**mine, "version": "2"})
+    assert_refused(response, "This row was removed by someone else meanwhile")
+
+
+def test_a_missing_version_is_refused(editor_client, editor, stored_meeting, nothing_saved):
+    data = edit_post(stored_meeting, editor)
+    del data["version"]
+    response = editor_client.post(reverse("meeting-update", args=[stored_meeting.pk]), data)
+    assert_refused(response, "This form is incomplete: reload the page.")
+
+
+# Deleting ---------------------------------------------------------------------------------
+
+
+def test_deleting_a_meeting_asks_first_then_removes_it_with_its_rows(editor_client, stored_meeting):
+    url = reverse("meeting-delete", args=[stored_meeting.pk])
+    page = editor_client.get(url).content.decode()
+    assert "2 attendees, 2 topics, 2 actions and 1 source" in page
+    assert Meeting.objects.exists()
+    response = editor_client.post(url)
+    assert response.status_code == 302
+    assert response["Location"] == reverse("meeting-list")
+    assert sum(counts().values()) == 0
+
+
+def test_a_meeting_with_side_meetings_is_not_deleted(editor_client):
+    summit = MeetingFactory(title="NATO summit")
+    MeetingFactory(title="Talks on the margins", parent=summit)
+    url = reverse("meeting-delete", args=[summit.pk])
+    assert "Talks on the margins" in editor_client.get(url).content.decode()
+    response = editor_client.post(url)
+    assert response.status_code == 409
+    assert "the parent event of 1 meeting(s) held on its margins" in response.content.decode()
+    assert Meeting.objects.filter(pk=summit.pk).exists()
+
+
+def test_edit_buttons_include_shows_only_to_editors(rf, editor, viewer):
+    from django.template.loader import render_to_string
+
+    meeting = MeetingFactory()
+    for user, shown in ((editor, True), (viewer, False)):
+        html = render_to_string(
+            "meetings/includes/meeting_edit_buttons.html", {"meeting": meeting, "user": user}
+        )
+        assert (reverse("meeting-update", args=[meeting.pk]) in html) is shown
+
+
+def test_rows_of_existing_meetings_keep_their_parties(editor_client, editor):
+    """A stored action's parties come back in the form, so an unchanged save keeps them."""
+    action = ActionFactory()
+    ActionPartyFactory(action=action, country="GB")
+    AttendanceFactory(meeting=action.meeting)
+    MeetingTopicFactory(meeting=action.meeting)
+    data = edit_post(action.meeting, editor)
+    assert data["actions-0-countries"] == ["GB"]
+    editor_client.post(reverse("meeting-update", args=[action.meeting.pk]), data)
+    assert [str(p) for p in action.parties.all()] == ["United Kingdom"]
