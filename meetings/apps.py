@@ -8,6 +8,7 @@ class MeetingsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from meetings import security  # noqa: F401  (connects the sign-in log)
         from meetings.roles import sync_roles_after_migrate
 
         # Runs after django.contrib.auth has created the permissions it grants.

@@ -11,6 +11,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django_countries.fields import CountryField
+from simple_history import register as register_history
 
 from meetings import classification
 
@@ -571,3 +572,22 @@ class ListPreference(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} · {self.list_name}"
+
+
+# Every record keeps its change history: who changed what, when, field by field, inline
+# rows included. History is read on the record's own page, never edited through the app.
+for _model in (
+    Organization,
+    Person,
+    Topic,
+    MeetingSeries,
+    Meeting,
+    MeetingCountry,
+    MeetingTopic,
+    Attendance,
+    Action,
+    ActionParty,
+    Source,
+):
+    register_history(_model)
+register_history(User, excluded_fields=["password", "last_login"])

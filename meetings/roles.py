@@ -11,8 +11,14 @@ USER_MODELS = ("user", "group")
 def sync_roles(apps) -> None:
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
-    records = Permission.objects.filter(content_type__app_label="meetings").exclude(
-        content_type__model__in=USER_MODELS
+    meetings = Permission.objects.filter(content_type__app_label="meetings")
+    # Change history is read-only for everyone: only its view permission is ever granted.
+    history = meetings.filter(content_type__model__startswith="historical", codename__startswith="view_")
+    records = (
+        meetings.exclude(content_type__model__in=USER_MODELS).exclude(
+            content_type__model__startswith="historical"
+        )
+        | history
     )
     users = Permission.objects.filter(
         content_type__app_label__in=["meetings", "auth"], content_type__model__in=USER_MODELS

@@ -104,3 +104,10 @@ def serious_accessibility_violations(page) -> list[str]:
         for v in result["violations"]
         if v["impact"] in ("serious", "critical")
     ]
+
+
+def pytest_configure(config):
+    # Hashing passwords at full strength only slows the suite; tests check behaviour, not cost.
+    from django.conf import settings
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -1,0 +1,110 @@
+"""Reading change history: who changed what and when, field by field.
+
+django-simple-history writes a historical row on every create, update and delete. Here
+those rows are turned into entries a person can read, oldest differences computed in
+Python from one query per model, so a long history costs no more queries than a short one.
+"""
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.db import models
+
+from meetings.models import (
+    Action,
+    ActionParty,
+    Attendance,
+    Meeting,
+    MeetingCountry,
+    MeetingTopic,
+    Source,
+)
+
+KINDS = {"+": "created", "~": "changed", "-": "deleted"}
+SKIPPED = {"id", "version", "created_at", "updated_at"}
+
+
+@dataclass
+class Change:
+    field: str
+    old: str
+    new: str
+
+
+@dataclass
+class Entry:
+    when: datetime
+    who: str
+    kind: str
+    what: str
+    label: str
+    changes: list[Change] = field(default_factory=list)
+
+
+def _display(row, model_field) -> str:
+    value = getattr(row, model_field.attname)
+    if value in (None, ""):
+        return "—"
+    if model_field.choices:
+        return str(dict(model_field.flatchoices).get(value, value))
+    if isinstance(model_field, models.ForeignKey):
+        return f"#{value}"
+    return str(value)
+
+
+def _entries(model, rows) -> list[Entry]:
+    tracked = [f for f in model._meta.concrete_fields if f.name not in SKIPPED]
+    noun = str(model._meta.verbose_name)
+    previous, entries = {}, []
+    for row in rows:
+        before = previous.get(row.id)
+        changes = []
+        if before is not None and row.history_type == "~":
+            for model_field in tracked:
+                old, new = _display(before, model_field), _display(row, model_field)
+                if old != new:
+                    changes.append(Change(str(model_field.verbose_name), old, new))
+        previous[row.id] = row
+        if row.history_type == "~" and not changes:
+            continue  # saved without a visible change
+        user = row.history_user
+        entries.append(
+            Entry(
+                when=row.history_date,
+                who=(user.get_full_name() or user.get_username()) if user else "system",
+                kind=KINDS[row.history_type],
+                what=noun,
+                label=_label(row),
+                changes=changes,
+            )
+        )
+    return entries
+
+
+def _label(row) -> str:
+    try:
+        return str(row.instance)
+    except Exception:
+        return f"#{row.id}"
+
+
+def _rows(model, **filters):
+    return (
+        model.history.filter(**filters).select_related("history_user").order_by("history_date", "history_id")
+    )
+
+
+def meeting_history(meeting: Meeting) -> list[Entry]:
+    """The meeting and all its inline rows (attendees, topics, actions, parties, sources), newest first."""
+    entries = _entries(Meeting, _rows(Meeting, id=meeting.pk))
+    for model in (Attendance, MeetingTopic, Action, Source, MeetingCountry):
+        entries += _entries(model, _rows(model, meeting_id=meeting.pk))
+    action_ids = Action.history.filter(meeting_id=meeting.pk).values("id")
+    entries += _entries(ActionParty, _rows(ActionParty, action_id__in=action_ids))
+    return sorted(entries, key=lambda entry: entry.when, reverse=True)
+
+
+def record_history(instance) -> list[Entry]:
+    """A single record's own history (a person, organisation or topic), newest first."""
+    model = type(instance)
+    return sorted(_entries(model, _rows(model, id=instance.pk)), key=lambda e: e.when, reverse=True)
