@@ -393,9 +393,11 @@ def _describe_uses(record: models.Model, protected: Iterable[models.Model]) -> s
             refers = getattr(model_field, "many_to_one", False) and model_field.related_model is type(record)
             if refers and getattr(obj, model_field.attname) == record.pk:
                 counts[(type(obj), model_field.name)] += 1
+    order = list(USES)
+    keys = sorted(counts, key=lambda key: order.index(key) if key in order else len(order))
     parts = [
-        USES.get(key, "used by {n} " + str(key[0]._meta.verbose_name_plural)).format(n=n)
-        for key, n in counts.items()
+        USES.get(key, "used by {n} " + str(key[0]._meta.verbose_name_plural)).format(n=counts[key])
+        for key in keys
     ]
     return "; ".join(parts) or "still used by other records"
 
@@ -408,7 +410,8 @@ def record_delete(*, user: User, record: Person | Organization | Topic | Meeting
     if isinstance(record, Organization) and record.meetings_involved.exists():
         count = record.meetings_involved.count()
         raise DeleteRefused(
-            f"{record} cannot be deleted: it is {USES[(Meeting, 'organizations')].format(n=count)}."
+            f"{record} cannot be deleted while in use: {USES[(Meeting, 'organizations')].format(n=count)}. "
+            "Remove it from those meetings first."
         )
     files = (
         list(record.sources.exclude(file="").values_list("file", flat=True))
@@ -421,7 +424,7 @@ def record_delete(*, user: User, record: Person | Organization | Topic | Meeting
             transaction.on_commit(lambda: _delete_files(files))
     except ProtectedError as error:
         raise DeleteRefused(
-            f"{record} cannot be deleted: it is {_describe_uses(record, error.protected_objects)}. "
+            f"{record} cannot be deleted while in use: {_describe_uses(record, error.protected_objects)}. "
             "Change or remove those first."
         ) from error
     except IntegrityError as error:

@@ -103,6 +103,14 @@ def edit_post(meeting: Meeting, user, extra_rows: dict | None = None) -> dict:
     return data
 
 
+def row_prefix(data: dict, prefix: str, field: str, value) -> str:
+    """The field-name prefix ("actions-1") of the row whose ``field`` holds ``value``."""
+    for key, given in data.items():
+        if key.startswith(f"{prefix}-") and key.endswith(f"-{field}") and given == str(value):
+            return key.removesuffix(f"-{field}")
+    raise KeyError(value)
+
+
 def counts() -> dict:
     return {model.__name__: model.objects.count() for model in ROW_MODELS}
 
@@ -274,11 +282,10 @@ def test_editing_changes_removes_and_adds_rows(editor_client, editor, stored_mee
     data["topics-1-DELETE"] = "on"
     new_topic = TopicFactory(name="Great Lakes region")
     data["topics-2-topic"] = str(new_topic.pk)
-    heapey = next(
-        k for k, v in data.items() if k.endswith("-person") and v == str(reference_records["heapey"].pk)
-    )
-    data[heapey.replace("person", "delegation")] = "US"  # changes who takes part
-    data["actions-0-countries"] = ["KE"]
+    heapey = row_prefix(data, "attendees", "person", reference_records["heapey"].pk)
+    data[f"{heapey}-delegation"] = "US"  # changes who takes part
+    intelligence = row_prefix(data, "actions", "description", "Enhance cooperation in intelligence sharing")
+    data[f"{intelligence}-countries"] = ["KE"]
 
     response = editor_client.post(reverse("meeting-update", args=[stored_meeting.pk]), data)
 
@@ -631,8 +638,9 @@ def test_a_stale_save_is_refused_and_lists_what_changed_meanwhile(client, editor
     mine = edit_post(stored_meeting, editor)  # I open the page…
     theirs = edit_post(stored_meeting, other)  # …so does a colleague,
     theirs["title"] = "Kenya–UK defence talks (updated)"
-    theirs["actions-1-status"] = "done"
-    theirs["actions-1-completed_on"] = "2024-06-01"
+    citsos = row_prefix(theirs, "actions", "description", "Continue UK support for CITSOS")
+    theirs[f"{citsos}-status"] = "done"
+    theirs[f"{citsos}-completed_on"] = "2024-06-01"
     client.force_login(other)
     assert client.post(reverse("meeting-update", args=[stored_meeting.pk]), theirs).status_code == 302
 

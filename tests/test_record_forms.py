@@ -145,8 +145,10 @@ def test_a_person_who_attended_meetings_is_not_deleted(editor_client):
     response = editor_client.post(url)
     assert response.status_code == 409
     page = response.content.decode()
-    assert "James Heapey cannot be deleted: it is recorded as attending 1 meeting(s)" in page
-    assert "responsible for 1 action(s)" in page
+    assert (
+        "James Heapey cannot be deleted while in use: recorded as attending 1 meeting(s); "
+        "responsible for 1 action(s). Change or remove those first."
+    ) in page
     assert Person.objects.filter(pk=attendance.person.pk).exists()
 
 

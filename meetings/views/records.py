@@ -72,7 +72,8 @@ def topic_json(topic: Topic) -> dict:
 
 
 def _query(request: HttpRequest) -> str:
-    return request.GET.get("q", "").strip()[:100]
+    # PostgreSQL refuses NUL characters in text, even in a search.
+    return request.GET.get("q", "").replace("\x00", "").strip()[:100]
 
 
 @require_GET
