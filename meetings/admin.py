@@ -1,9 +1,40 @@
 """Django admin for administrators: every model, searchable and filterable."""
 
 from django.contrib import admin
+from django.contrib.admin.utils import NestedObjects
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.db import router
 
 from meetings import models
+
+HIDDEN_DEPENDANTS = "Records you are not cleared to see depend on this, so it cannot be deleted here."
+
+
+def _marking(obj) -> int:
+    """The classification an object inherits: its own, its meeting's, or its action's meeting's."""
+    if isinstance(obj, models.Meeting):
+        return obj.classification
+    meeting = getattr(obj, "meeting", None) or getattr(getattr(obj, "action", None), "meeting", None)
+    return meeting.classification if meeting is not None else 0
+
+
+def _delete_reaches_hidden_records(objs, user, using) -> bool:
+    collector = NestedObjects(using=using)
+    collector.collect(objs)
+    reached = [obj for instances in collector.data.values() for obj in instances]
+    reached += list(collector.protected)
+    reached += [obj for batch in collector.fast_deletes for obj in batch]
+    return any(_marking(obj) > user.clearance for obj in reached)
+
+
+class ClearanceAwareAdmin(admin.ModelAdmin):
+    """Delete pages list what a deletion would touch; never name records above clearance."""
+
+    def get_deleted_objects(self, objs, request):
+        using = router.db_for_write(self.model)
+        if _delete_reaches_hidden_records(objs, request.user, using):
+            return [str(obj) for obj in objs], {}, set(), [HIDDEN_DEPENDANTS]
+        return super().get_deleted_objects(objs, request)
 
 
 @admin.register(models.User)
@@ -14,7 +45,7 @@ class UserAdmin(BaseUserAdmin):
     add_fieldsets = [*BaseUserAdmin.add_fieldsets, ("Clearance", {"fields": ["clearance"]})]
 
 
-class VisibleMeetingsAdmin(admin.ModelAdmin):
+class VisibleMeetingsAdmin(ClearanceAwareAdmin):
     """Administrators, too, see only what their clearance allows."""
 
     def get_queryset(self, request):
@@ -71,12 +102,12 @@ class MeetingAdmin(VisibleMeetingsAdmin):
 
 
 @admin.register(models.MeetingSeries)
-class MeetingSeriesAdmin(admin.ModelAdmin):
+class MeetingSeriesAdmin(ClearanceAwareAdmin):
     search_fields = ["name"]
 
 
 @admin.register(models.Person)
-class PersonAdmin(admin.ModelAdmin):
+class PersonAdmin(ClearanceAwareAdmin):
     list_display = ["name", "honorific", "title", "organization", "country"]
     list_filter = ["country"]
     search_fields = ["name", "title"]
@@ -84,7 +115,7 @@ class PersonAdmin(admin.ModelAdmin):
 
 
 @admin.register(models.Organization)
-class OrganizationAdmin(admin.ModelAdmin):
+class OrganizationAdmin(ClearanceAwareAdmin):
     list_display = ["name", "acronym", "kind", "country", "parent"]
     list_filter = ["kind", "country"]
     search_fields = ["name", "acronym"]
@@ -92,7 +123,7 @@ class OrganizationAdmin(admin.ModelAdmin):
 
 
 @admin.register(models.Topic)
-class TopicAdmin(admin.ModelAdmin):
+class TopicAdmin(ClearanceAwareAdmin):
     list_display = ["name", "parent"]
     search_fields = ["name", "description"]
     autocomplete_fields = ["parent"]
