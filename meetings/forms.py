@@ -250,7 +250,7 @@ class MeetingForm(StyledFormMixin, forms.ModelForm):
         label="Time zone",
         initial="UTC",
         widget=ChoicesSelect,
-        help_text="Of the times above, e.g. Africa/Nairobi.",
+        help_text="Of the times, e.g. Africa/Nairobi.",
     )
     summary = forms.CharField(required=False, max_length=LONG_TEXT, widget=textarea(5, LONG_TEXT))
     outcome = forms.CharField(

@@ -71,6 +71,7 @@
         searchField: [],
         maxOptions: 30,
         loadThrottle: 250,
+        closeAfterSelect: true,
         placeholder: "Type to search",
         load: function (query, callback) {
           getJSON(withQuery(url, query)).then(function (data) { callback(data.results); }).catch(function () { callback(); });
@@ -101,6 +102,7 @@
       if (select.tomselect || select.closest("template")) return;
       new TomSelect(select, {
         maxOptions: 700,
+        closeAfterSelect: true,
         plugins: select.multiple ? ["remove_button"] : ["clear_button"],
         placeholder: "Type to choose",
       });
