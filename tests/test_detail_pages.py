@@ -287,6 +287,20 @@ def test_series_shows_previous_and_next_visible_meetings(viewer_client, editor_a
     assert middle.title in between(html, 'id="series-next"', "</div>")
 
 
+def test_series_neighbours_on_the_same_day_follow_the_order_of_entry(viewer_client):
+    series = MeetingSeriesFactory()
+    day = datetime.date(2024, 5, 1)
+    morning, noon, evening = (
+        MeetingFactory(series=series, start_date=day, title=f"{time} session")
+        for time in ("Morning", "Noon", "Evening")
+    )
+    html = page(viewer_client, noon.get_absolute_url())
+    previous = between(html, 'id="series-previous"', "</div>")
+    following = between(html, 'id="series-next"', "</div>")
+    assert morning.title in previous and evening.title not in previous
+    assert evening.title in following and morning.title not in following
+
+
 def test_parent_and_side_meetings_respect_clearance(viewer_client, editor_alongside):
     summit = secret_meeting(kind=Meeting.Kind.MULTILATERAL)
     side = MeetingFactory(title="Talks on the margins", parent=summit)
@@ -484,6 +498,19 @@ def test_organization_page_limits_meetings_and_links_to_the_list(viewer_client):
     response = viewer_client.get(organization.get_absolute_url())
     assert len(response.context["meetings"].rows) == 50
     assert "Showing the 50 most recent" in response.content.decode()
+
+
+def test_organization_page_cuts_long_action_lists_and_links_to_the_tracker(viewer_client):
+    organization = OrganizationFactory()
+    meeting = MeetingFactory()
+    for day in range(27):
+        action = ActionFactory(meeting=meeting, due_date=TODAY + datetime.timedelta(days=day))
+        ActionPartyFactory(action=action, organization=organization, country="")
+    response = viewer_client.get(organization.get_absolute_url())
+    html = response.content.decode()
+    assert len(response.context["actions"].rows) == 25
+    assert "Showing the first 25." in html
+    assert f"/actions/?organization={organization.pk}&amp;status=proposed&amp;status=agreed" in html
 
 
 def test_organization_page_query_count_does_not_grow_with_rows(viewer_client):

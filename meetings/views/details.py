@@ -15,9 +15,11 @@ from dataclasses import dataclass, field
 from itertools import groupby
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from django.db.models import Count, Exists, F, Max, Min, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, F, Max, Min, OuterRef, Prefetch, QuerySet, Value
+from django.db.models.functions import Coalesce
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.utils import timezone
 from django_countries import countries
 from django_countries.fields import Country
@@ -36,8 +38,13 @@ from meetings.models import (
 
 # Lists on a detail page show the most recent rows and link to the filtered list for the rest.
 MEETING_LIMIT = 50
+ACTION_LIMIT = 25
 RELATED_LIMIT = 5
 TOP_TOPICS = 10
+# A country's topic counts and the actions owed to it come from its most recent meetings,
+# so the page costs the same for a country met a million times as for one met twice.
+COUNTRY_SAMPLE = 500
+OPEN_STATUS_QUERY = "&".join(f"status={status}" for status in Action.OPEN_STATUSES)
 
 ROLE_ORDER = {
     Attendance.Role.HEAD: 0,
@@ -75,7 +82,18 @@ def _parties() -> Prefetch:
 
 
 def _open_first(actions: QuerySet) -> QuerySet:
+    """Earliest due first, actions without a due date last."""
     return actions.order_by(F("due_date").asc(nulls_last=True), "id")
+
+
+def _open_first_of_few(actions: QuerySet) -> QuerySet:
+    """As ``_open_first``, for a filter that matches few actions (one person's, one organisation's).
+
+    Open actions sit at the recent end of the due-date index, so walking it from the oldest
+    date to find a rare match reads most of the table; sorting on an expression instead makes
+    the database gather the matches first, then sort them.
+    """
+    return actions.order_by(Coalesce("due_date", Value(datetime.date.max)), "id")
 
 
 def _fill_parent_chains(nodes: Iterable) -> None:
@@ -143,22 +161,53 @@ def _delegations(meeting: Meeting, attendances: Iterable[Attendance]) -> list[De
     )
 
 
+def _newest_first(meetings: QuerySet) -> QuerySet:
+    return meetings.order_by("-start_date", "-pk")
+
+
+def _newest_first_of_few(meetings: QuerySet) -> QuerySet:
+    """Newest first, for a filter that matches few meetings (one person's, a set of countries').
+
+    Sorting on an expression keeps PostgreSQL from walking the whole date index in the hope
+    of meeting a rare match early: it gathers the matches from their own index, then sorts.
+    """
+    return meetings.order_by(Coalesce("start_date", "end_date").desc(), "-pk")
+
+
+def _recent_ids(*ordered: QuerySet, limit: int) -> list[int]:
+    """The ids of the most recent meetings in any of the (newest-first) querysets, newest first.
+
+    Each part is ordered and cut on its own rather than joined with OR: the database then
+    uses the best index for each, where one OR hides how selective each part is.
+    """
+    found: set[tuple[datetime.date, int]] = set()
+    for queryset in ordered:
+        found.update(queryset.values_list("start_date", "pk")[:limit])
+    return [pk for _, pk in sorted(found, reverse=True)[:limit]]
+
+
+def _newest_first_for(meetings: QuerySet, rows_behind: QuerySet, many: int = 5000) -> QuerySet:
+    """Newest first, in the way that suits how many meetings the filter matches.
+
+    ``rows_behind`` are the rows the filter looks for (say, an organisation's attendances);
+    counting at most ``many`` of them is cheap and tells a common match (walk the date
+    index) from a rare one (gather, then sort).
+    """
+    if rows_behind.order_by()[:many].count() == many:
+        return _newest_first(meetings)
+    return _newest_first_of_few(meetings)
+
+
 def _series_neighbours(visible: QuerySet, meeting: Meeting) -> tuple[Meeting | None, Meeting | None]:
+    """The meetings before and after this one in its series (a series holds tens of meetings)."""
     if not meeting.series_id:
         return None, None
-    same_series = visible.filter(series_id=meeting.series_id).exclude(pk=meeting.pk)
-    date, pk = meeting.start_date, meeting.pk
-    previous = (
-        same_series.filter(Q(start_date__lt=date) | Q(start_date=date, pk__lt=pk))
-        .order_by("-start_date", "-pk")
-        .first()
-    )
-    following = (
-        same_series.filter(Q(start_date__gt=date) | Q(start_date=date, pk__gt=pk))
-        .order_by("start_date", "pk")
-        .first()
-    )
-    return previous, following
+    order = sorted(visible.filter(series_id=meeting.series_id).values_list("start_date", "pk"))
+    place = order.index((meeting.start_date, meeting.pk))
+    before = order[place - 1][1] if place > 0 else None
+    after = order[place + 1][1] if place + 1 < len(order) else None
+    found = visible.in_bulk([pk for pk in (before, after) if pk]) if before or after else {}
+    return found.get(before), found.get(after)
 
 
 def _with_participants(visible: QuerySet, codes: list[str]) -> QuerySet:
@@ -172,18 +221,6 @@ def _with_participants(visible: QuerySet, codes: list[str]) -> QuerySet:
             )
         )
     return visible
-
-
-def _engaging(visible: QuerySet, code: str) -> QuerySet:
-    """Meetings a country took part in, or that took place in it (as the meeting list's filter)."""
-    return visible.filter(
-        Q(country=code)
-        | Exists(
-            MeetingCountry.objects.filter(
-                meeting=OuterRef("pk"), country=code, role=MeetingCountry.Role.PARTICIPANT
-            )
-        )
-    )
 
 
 # --- Pages ---------------------------------------------------------------------------------
@@ -229,9 +266,7 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if participants:
         others = visible.exclude(pk__in=[meeting.pk, *(m.pk for m in neighbours)])
         related = list(
-            _with_participants(others, [c.code for c in participants]).order_by("-start_date", "-pk")[
-                :RELATED_LIMIT
-            ]
+            _newest_first_of_few(_with_participants(others, [c.code for c in participants]))[:RELATED_LIMIT]
         )
     # The banner carries the highest marking on the page: the meeting's own, unless a
     # meeting it links to (parent, side, series, related, carried from) is marked higher.
@@ -260,16 +295,17 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
     person = get_object_or_404(Person.objects.visible_to(request.user).select_related("organization"), pk=pk)
     meetings = Limited.of(
-        Meeting.objects.visible_to(request.user)
-        .filter(Exists(Attendance.objects.filter(meeting=OuterRef("pk"), person=person)))
-        .prefetch_related(
-            Prefetch(
-                "attendances",
-                queryset=Attendance.objects.filter(person=person).select_related("organization"),
-                to_attr="person_attendances",
+        _newest_first_of_few(
+            Meeting.objects.visible_to(request.user)
+            .filter(Exists(Attendance.objects.filter(meeting=OuterRef("pk"), person=person)))
+            .prefetch_related(
+                Prefetch(
+                    "attendances",
+                    queryset=Attendance.objects.filter(person=person).select_related("organization"),
+                    to_attr="person_attendances",
+                )
             )
-        )
-        .order_by("-start_date", "-pk"),
+        ),
         MEETING_LIMIT,
     )
     titles = (
@@ -291,10 +327,11 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
         ),
         None,
     )
-    actions = list(
-        _open_first(Action.objects.visible_to(request.user).filter(responsible_person=person))
+    actions = Limited.of(
+        _open_first_of_few(Action.objects.visible_to(request.user).filter(responsible_person=person))
         .select_related("meeting", "responsible_person")
-        .prefetch_related(_parties())
+        .prefetch_related(_parties()),
+        ACTION_LIMIT,
     )
     return render(
         request,
@@ -305,7 +342,7 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "titles": list(titles),
             "last_met": last_met,
             "actions": actions,
-            "page_marking": _highest_marking(meetings.rows, (action.meeting for action in actions)),
+            "page_marking": _highest_marking(meetings.rows, (action.meeting for action in actions.rows)),
         },
     )
 
@@ -315,34 +352,44 @@ def organization_detail(request: HttpRequest, pk: int) -> HttpResponse:
         Organization.objects.visible_to(request.user).select_related("parent"), pk=pk
     )
     _fill_parent_chains([organization])
-    meetings = Limited.of(
-        Meeting.objects.visible_to(request.user)
-        .filter(
-            Exists(Attendance.objects.filter(meeting=OuterRef("pk"), organization=organization))
-            | Exists(
-                Meeting.organizations.through.objects.filter(
-                    meeting=OuterRef("pk"), organization=organization
+    visible = Meeting.objects.visible_to(request.user)
+    attendances = Attendance.objects.filter(organization=organization)
+    ids = _recent_ids(
+        _newest_first_for(
+            visible.filter(Exists(attendances.filter(meeting=OuterRef("pk")))), attendances.values("pk")
+        ),
+        _newest_first_of_few(
+            visible.filter(
+                Exists(
+                    Meeting.organizations.through.objects.filter(
+                        meeting=OuterRef("pk"), organization=organization
+                    )
                 )
             )
-        )
-        .prefetch_related(
-            Prefetch(
-                "attendances",
-                queryset=Attendance.objects.filter(organization=organization).select_related("person"),
-                to_attr="organization_attendances",
+        ),
+        limit=MEETING_LIMIT + 1,
+    )
+    meetings = Limited.of(
+        _newest_first(
+            visible.filter(pk__in=ids).prefetch_related(
+                Prefetch(
+                    "attendances",
+                    queryset=Attendance.objects.filter(organization=organization).select_related("person"),
+                    to_attr="organization_attendances",
+                )
             )
-        )
-        .order_by("-start_date", "-pk"),
+        ),
         MEETING_LIMIT,
     )
-    actions = list(
-        _open_first(
+    actions = Limited.of(
+        _open_first_of_few(
             Action.objects.visible_to(request.user)
             .open()
             .filter(Exists(ActionParty.objects.filter(action=OuterRef("pk"), organization=organization)))
         )
         .select_related("meeting", "responsible_person")
-        .prefetch_related(_parties())
+        .prefetch_related(_parties()),
+        ACTION_LIMIT,
     )
     return render(
         request,
@@ -351,10 +398,11 @@ def organization_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "organization": organization,
             "ancestors": organization.ancestors(),
             "children": list(organization.children.all()),
-            "people": list(organization.people.all()),
+            "people": Limited.of(organization.people.all(), MEETING_LIMIT),
             "meetings": meetings,
             "actions": actions,
-            "page_marking": _highest_marking(meetings.rows, (action.meeting for action in actions)),
+            "actions_url": f"{reverse('action-list')}?organization={organization.pk}&{OPEN_STATUS_QUERY}",
+            "page_marking": _highest_marking(meetings.rows, (action.meeting for action in actions.rows)),
         },
     )
 
@@ -365,16 +413,17 @@ def topic_detail(request: HttpRequest, pk: int) -> HttpResponse:
     _fill_parent_chains([topic, *children])
     subtree = Topic.subtree_ids([topic.pk])
     meetings = Limited.of(
-        Meeting.objects.visible_to(request.user)
-        .filter(Exists(MeetingTopic.objects.filter(meeting=OuterRef("pk"), topic_id__in=subtree)))
-        .prefetch_related(
-            Prefetch(
-                "topic_notes",
-                queryset=MeetingTopic.objects.filter(topic_id__in=subtree).select_related("topic"),
-                to_attr="matching_notes",
+        _newest_first(
+            Meeting.objects.visible_to(request.user)
+            .filter(Exists(MeetingTopic.objects.filter(meeting=OuterRef("pk"), topic_id__in=subtree)))
+            .prefetch_related(
+                Prefetch(
+                    "topic_notes",
+                    queryset=MeetingTopic.objects.filter(topic_id__in=subtree).select_related("topic"),
+                    to_attr="matching_notes",
+                )
             )
-        )
-        .order_by("-start_date", "-pk"),
+        ),
         MEETING_LIMIT,
     )
     return render(
@@ -396,25 +445,39 @@ def country_detail(request: HttpRequest, code: str) -> HttpResponse:
         raise Http404("No such country code.")
     country = Country(code=code)
     visible = Meeting.objects.visible_to(request.user)
-    engaged = _engaging(visible, code)
-    meetings = Limited.of(
-        engaged.prefetch_related(
-            Prefetch(
-                "countries", queryset=MeetingCountry.objects.filter(role=MeetingCountry.Role.PARTICIPANT)
-            )
-        ).order_by("-start_date", "-pk"),
-        MEETING_LIMIT,
-    )
-    mentioned_at = Limited.of(
-        visible.filter(
-            Exists(
-                MeetingCountry.objects.filter(
-                    meeting=OuterRef("pk"), country=code, role=MeetingCountry.Role.MENTIONED
-                )
+    # Engagement, as the meeting list's country filter: it took part, or the meeting was held there.
+    took_part = visible.filter(
+        Exists(
+            MeetingCountry.objects.filter(
+                meeting=OuterRef("pk"), country=code, role=MeetingCountry.Role.PARTICIPANT
             )
         )
-        .exclude(country=code)
-        .order_by("-start_date", "-pk"),
+    )
+    recent = _recent_ids(
+        _newest_first(took_part), _newest_first(visible.filter(country=code)), limit=COUNTRY_SAMPLE
+    )
+    meetings = Limited.of(
+        _newest_first(
+            visible.filter(pk__in=recent[: MEETING_LIMIT + 1]).prefetch_related(
+                Prefetch(
+                    "countries", queryset=MeetingCountry.objects.filter(role=MeetingCountry.Role.PARTICIPANT)
+                )
+            )
+        ),
+        MEETING_LIMIT,
+    )
+    for meeting in meetings.rows:
+        meeting.other_countries = [mc.country for mc in meeting.countries.all() if mc.country.code != code]
+    mentioned_at = Limited.of(
+        _newest_first_of_few(
+            visible.filter(
+                Exists(
+                    MeetingCountry.objects.filter(
+                        meeting=OuterRef("pk"), country=code, role=MeetingCountry.Role.MENTIONED
+                    )
+                )
+            ).exclude(country=code)
+        ),
         RELATED_LIMIT * 2,
     )
     open_actions = (
@@ -423,20 +486,13 @@ def country_detail(request: HttpRequest, code: str) -> HttpResponse:
         .select_related("meeting", "responsible_person")
         .prefetch_related(_parties())
     )
-    owed_by = list(
-        _open_first(
-            open_actions.filter(Exists(ActionParty.objects.filter(action=OuterRef("pk"), country=code)))
-        )
-    )
-    owed_to = list(
-        _open_first(
-            open_actions.filter(meeting__in=engaged).exclude(
-                Exists(ActionParty.objects.filter(action=OuterRef("pk"), country=code))
-            )
-        )
+    its_party = Exists(ActionParty.objects.filter(action=OuterRef("pk"), country=code))
+    owed_by = Limited.of(_open_first(open_actions.filter(its_party)), ACTION_LIMIT)
+    owed_to = Limited.of(
+        _open_first(open_actions.filter(meeting_id__in=recent).exclude(its_party)), ACTION_LIMIT
     )
     topic_counts = list(
-        MeetingTopic.objects.filter(meeting__in=engaged)
+        MeetingTopic.objects.filter(meeting_id__in=recent)
         .values("topic")
         .annotate(meetings=Count("meeting", distinct=True))
         .order_by("-meetings", "topic")[:TOP_TOPICS]
@@ -444,8 +500,6 @@ def country_detail(request: HttpRequest, code: str) -> HttpResponse:
     topics = Topic.objects.in_bulk([row["topic"] for row in topic_counts])
     _fill_parent_chains(topics.values())
     top_topics = [(topics[row["topic"]], row["meetings"]) for row in topic_counts if row["topic"] in topics]
-    for meeting in meetings.rows:
-        meeting.other_countries = [mc.country for mc in meeting.countries.all() if mc.country.code != code]
     by_year = [(year, list(rows)) for year, rows in groupby(meetings.rows, key=lambda m: m.start_date.year)]
     today = timezone.localdate()
     upcoming = [m for m in meetings.rows if m.start_date > today and m.status != Meeting.Status.CANCELLED]
@@ -460,13 +514,16 @@ def country_detail(request: HttpRequest, code: str) -> HttpResponse:
             "next_meeting": upcoming[-1] if upcoming else None,
             "mentioned_at": mentioned_at,
             "owed_by": owed_by,
+            "owed_by_url": f"{reverse('action-list')}?country={code}&{OPEN_STATUS_QUERY}",
             "owed_to": owed_to,
+            "sampled": len(recent) == COUNTRY_SAMPLE,
+            "sample_size": COUNTRY_SAMPLE,
             "top_topics": top_topics,
             "page_marking": _highest_marking(
                 meetings.rows,
                 mentioned_at.rows,
-                (action.meeting for action in owed_by),
-                (action.meeting for action in owed_to),
+                (action.meeting for action in owed_by.rows),
+                (action.meeting for action in owed_to.rows),
             ),
         },
     )
