@@ -468,17 +468,15 @@ def country_detail(request: HttpRequest, code: str) -> HttpResponse:
     )
     for meeting in meetings.rows:
         meeting.other_countries = [mc.country for mc in meeting.countries.all() if mc.country.code != code]
+    # Where it was only mentioned: from its most recently recorded mentions, read off the
+    # (country, role, meeting) index, so a country mentioned rarely costs no table scan.
+    mentions = (
+        MeetingCountry.objects.filter(country=code, role=MeetingCountry.Role.MENTIONED)
+        .order_by("-meeting_id")
+        .values_list("meeting_id", flat=True)[:COUNTRY_SAMPLE]
+    )
     mentioned_at = Limited.of(
-        _newest_first_of_few(
-            visible.filter(
-                Exists(
-                    MeetingCountry.objects.filter(
-                        meeting=OuterRef("pk"), country=code, role=MeetingCountry.Role.MENTIONED
-                    )
-                )
-            ).exclude(country=code)
-        ),
-        RELATED_LIMIT * 2,
+        _newest_first(visible.filter(pk__in=list(mentions)).exclude(country=code)), RELATED_LIMIT * 2
     )
     open_actions = (
         Action.objects.visible_to(request.user)
