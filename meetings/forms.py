@@ -176,6 +176,15 @@ class TimeInput(forms.TimeInput):
         super().__init__(attrs, format="%H:%M")
 
 
+class TextField(forms.CharField):
+    """Text from a textarea, with line breaks as stored: browsers send CRLF, which would make
+    every untouched text look changed (and be saved again) on each save."""
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return value.replace("\r\n", "\n").replace("\r", "\n") if isinstance(value, str) else value
+
+
 def textarea(rows: int, max_length: int | None = None) -> forms.Textarea:
     attrs = {"rows": rows}
     if max_length:
@@ -252,8 +261,8 @@ class MeetingForm(StyledFormMixin, forms.ModelForm):
         widget=ChoicesSelect,
         help_text="Of the times, e.g. Africa/Nairobi.",
     )
-    summary = forms.CharField(required=False, max_length=LONG_TEXT, widget=textarea(5, LONG_TEXT))
-    outcome = forms.CharField(
+    summary = TextField(required=False, max_length=LONG_TEXT, widget=textarea(5, LONG_TEXT))
+    outcome = TextField(
         required=False,
         max_length=LONG_TEXT,
         widget=textarea(4, LONG_TEXT),
@@ -414,7 +423,7 @@ class AttendanceForm(RowForm):
 
 
 class MeetingTopicForm(RowForm):
-    note = forms.CharField(
+    note = TextField(
         required=False,
         max_length=NOTE_TEXT,
         widget=textarea(2, NOTE_TEXT),
@@ -442,7 +451,7 @@ class ActionForm(RowForm):
         required=False,
         widget=LookupSelectMultiple("organization-lookup", create="organization", label=organization_label),
     )
-    completion_note = forms.CharField(required=False, max_length=NOTE_TEXT, widget=textarea(1, NOTE_TEXT))
+    completion_note = TextField(required=False, max_length=NOTE_TEXT, widget=textarea(1, NOTE_TEXT))
 
     class Meta:
         model = Action
@@ -461,6 +470,7 @@ class ActionForm(RowForm):
             "completed_on": DateInput,
         }
         labels = {"responsible_person": "Responsible person", "completed_on": "Done on"}
+        field_classes = {"description": TextField}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -483,7 +493,7 @@ class ActionForm(RowForm):
 
 
 class SourceForm(RowForm):
-    text = forms.CharField(
+    text = TextField(
         required=False,
         max_length=SOURCE_TEXT,
         widget=textarea(3, SOURCE_TEXT),
@@ -799,7 +809,7 @@ class DuplicateGuardMixin:
 class PersonForm(DuplicateGuardMixin, StyledFormMixin, forms.ModelForm):
     country_fields = ("country",)
     confirm_label = "This is a different person from those listed"
-    notes = forms.CharField(required=False, max_length=LONG_TEXT, widget=textarea(3, LONG_TEXT))
+    notes = TextField(required=False, max_length=LONG_TEXT, widget=textarea(3, LONG_TEXT))
 
     class Meta:
         model = Person
@@ -863,7 +873,7 @@ class OrganizationQuickForm(OrganizationForm):
 
 
 class TopicForm(StyledFormMixin, forms.ModelForm):
-    description = forms.CharField(required=False, max_length=LONG_TEXT, widget=textarea(3, LONG_TEXT))
+    description = TextField(required=False, max_length=LONG_TEXT, widget=textarea(3, LONG_TEXT))
     related_countries = forms.MultipleChoiceField(
         required=False, widget=ChoicesSelectMultiple, error_messages=unknown_country()
     )
@@ -907,7 +917,7 @@ class TopicQuickForm(TopicForm):
 class ActionStatusForm(StyledFormMixin, forms.ModelForm):
     """Status, completion date and note of one action, from the tracker or the meeting page."""
 
-    completion_note = forms.CharField(
+    completion_note = TextField(
         label="Note", required=False, max_length=NOTE_TEXT, widget=textarea(2, NOTE_TEXT)
     )
 

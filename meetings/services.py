@@ -314,37 +314,59 @@ def meeting_snapshot(meeting: Meeting) -> dict[str, dict[str, str]]:
     return {
         "Meeting": fields,
         "Attendee": {
-            str(a.pk): _row_text(a, "person", "organization", "title", "delegation", "role", "status")
+            str(a.pk): _row_fields(a, "person", "organization", "title", "delegation", "role", "status")
             for a in attendees
         },
-        "Topic": {str(t.pk): _row_text(t, "topic", "note") for t in topics},
+        "Topic": {str(t.pk): _row_fields(t, "topic", "note") for t in topics},
         "Action": {
-            str(a.pk): _row_text(
-                a,
-                "description",
-                "status",
-                "due_date",
-                "responsible_person",
-                "completed_on",
-                "completion_note",
-            )
-            + (f" · parties: {', '.join(sorted(str(p) for p in a.parties.all()))}" if a.parties.all() else "")
+            str(a.pk): {
+                **_row_fields(
+                    a,
+                    "description",
+                    "status",
+                    "due_date",
+                    "responsible_person",
+                    "completed_on",
+                    "completion_note",
+                ),
+                "Responsible": ", ".join(sorted(str(p) for p in a.parties.all())),
+            }
             for a in actions
         },
         "Source": {
-            str(s.pk): _row_text(s, "kind", "title", "url", "file", "published_on")
+            str(s.pk): _row_fields(s, "title", "kind", "url", "file", "published_on", "text")
             for s in meeting.sources.all()
         },
     }
 
 
-def _row_text(row: models.Model, *names: str) -> str:
-    return " · ".join(text for text in (_display(row, name) for name in names) if text)
+def _row_fields(row: models.Model, *names: str) -> dict[str, str]:
+    """A row's fields by label; the first one names the row in messages."""
+    return {str(row._meta.get_field(name).verbose_name).capitalize(): _display(row, name) for name in names}
 
 
 def _short(text: str | None, limit: int = 120) -> str:
     text = (text or "").replace("\n", " ")
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _row_summary(fields: dict | str) -> str:
+    if isinstance(fields, str):
+        return _short(fields)
+    return _short(" · ".join(value for value in fields.values() if value))
+
+
+def _row_change(section: str, old: dict | str, new: dict) -> str:
+    """ "Action “Continue UK support…”: Status “In progress” → “Done”", only the fields that differ."""
+    if isinstance(old, str):
+        return f"{section} changed: {_short(old)} → {_row_summary(new)}"
+    name = _short(next(iter(new.values()), ""), 60)
+    changed = [
+        f"{label} “{_short(old.get(label), 60) or '—'}” → “{_short(value, 60) or '—'}”"
+        for label, value in new.items()
+        if old.get(label, "") != value
+    ]
+    return f"{section} “{name}”: {'; '.join(changed)}"
 
 
 def describe_changes(before: dict | None, after: dict) -> list[str]:
@@ -362,11 +384,11 @@ def describe_changes(before: dict | None, after: dict) -> list[str]:
         for key in sorted(set(old_rows) | set(new_rows), key=lambda k: int(k) if str(k).isdigit() else 0):
             old, new = old_rows.get(key), new_rows.get(key)
             if old is None:
-                lines.append(f"{section} added: {_short(new)}")
+                lines.append(f"{section} added: {_row_summary(new)}")
             elif new is None:
-                lines.append(f"{section} removed: {_short(old)}")
+                lines.append(f"{section} removed: {_row_summary(old)}")
             elif old != new:
-                lines.append(f"{section} changed: {_short(old)} → {_short(new)}")
+                lines.append(_row_change(section, old, new))
     return lines
 
 

@@ -276,6 +276,16 @@ def test_an_unchanged_save_changes_nothing_but_the_version(editor_client, editor
     assert stored_meeting.version == 2
 
 
+def test_line_breaks_sent_by_browsers_do_not_count_as_changes(editor_client, editor, stored_meeting):
+    stored_meeting.summary = "First line.\nSecond line."
+    stored_meeting.save()
+    data = edit_post(stored_meeting, editor)
+    data["summary"] = data["summary"].replace("\n", "\r\n")  # what a browser's textarea sends
+    editor_client.post(reverse("meeting-update", args=[stored_meeting.pk]), data)
+    stored_meeting.refresh_from_db()
+    assert stored_meeting.summary == "First line.\nSecond line."
+
+
 def test_editing_changes_removes_and_adds_rows(editor_client, editor, stored_meeting, reference_records):
     data = edit_post(stored_meeting, editor, extra_rows={"topics": 1})
     data["title"] = "Kenya–UK defence talks, Nairobi"
@@ -652,7 +662,10 @@ def test_a_stale_save_is_refused_and_lists_what_changed_meanwhile(client, editor
     assert response.status_code == 200
     assert "Someone else saved this meeting while you were editing it" in page
     assert "Title: “Kenya–UK defence talks” → “Kenya–UK defence talks (updated)”" in page
-    assert "Action changed: Continue UK support for CITSOS · In progress" in page
+    assert (
+        "Action “Continue UK support for CITSOS”: Status “In progress” → “Done”; "
+        "Completed on “—” → “2024-06-01”"
+    ) in page
     assert "My outcome text" in page  # what I typed is kept
     stored_meeting.refresh_from_db()
     assert stored_meeting.title == "Kenya–UK defence talks (updated)"
