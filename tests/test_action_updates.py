@@ -131,3 +131,16 @@ def test_the_tracker_query_count_does_not_grow_with_its_rows(editor_client, djan
     with CaptureQueriesContext(connection) as many:
         editor_client.get(reverse("action-list"))
     assert len(many) == len(few)
+
+
+def test_the_status_include_needs_only_the_action(rf, editor, viewer, action):
+    """So the meeting page can show the same one-click update next to each action."""
+    from django.template.loader import render_to_string
+
+    for user, shown in ((editor, True), (viewer, False)):
+        request = rf.get("/meetings/1/")
+        request.user = user
+        request.htmx = False
+        html = render_to_string("meetings/includes/action_status.html", {"action": action}, request=request)
+        assert ">Agreed<" in html
+        assert ("Mark done" in html) is shown

@@ -4,7 +4,6 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
-from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods
 
@@ -18,13 +17,8 @@ FRAGMENT = "meetings/includes/action_status.html"
 
 
 def status_context(action: Action, form: ActionStatusForm | None = None, can_edit: bool = True) -> dict:
-    """What the status fragment needs; templates including it for a meeting page pass the same."""
-    return {
-        "action": action,
-        "form": form or ActionStatusForm(instance=action, prefix=f"action-{action.pk}"),
-        "can_edit": can_edit,
-        "today": timezone.localdate(),
-    }
+    """What the status fragment needs: the action, and the form when it has errors to show."""
+    return {"action": action, "form": form, "can_edit": can_edit}
 
 
 @editor_required
