@@ -8,7 +8,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django_countries import countries
 
-from meetings import classification
+from meetings import classification, search
 from meetings.models import (
     Action,
     ActionParty,
@@ -91,16 +91,8 @@ class MeetingFilter(ListFilterSet):
         fields = []
 
     def filter_search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        """Title, summary, outcome, topic names and attendee names."""
-        for word in value.split()[:8]:
-            queryset = queryset.filter(
-                Q(title__icontains=word)
-                | Q(summary__icontains=word)
-                | Q(outcome__icontains=word)
-                | Exists(MeetingTopic.objects.filter(meeting=OuterRef("pk"), topic__name__icontains=word))
-                | Exists(Attendance.objects.filter(meeting=OuterRef("pk"), person__name__icontains=word))
-            )
-        return queryset
+        """Title, summary, outcome, topic names and attendee names (full-text on PostgreSQL)."""
+        return search.filter_meetings(queryset, value)
 
     def filter_country(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         """Where it took place, or a taking-part country (the host and every delegation)."""

@@ -12,7 +12,6 @@ import json
 from collections.abc import Iterator
 
 import tablib
-from django.core.paginator import Paginator
 from django.http import HttpResponse, StreamingHttpResponse
 from django.utils import timezone
 from django.utils.text import slugify
@@ -22,6 +21,7 @@ from django_tables2.rows import BoundRow
 from django_tables2.utils import Accessor
 
 from meetings.models import ListPreference
+from meetings.pagination import CappedPaginator
 
 PAGE_SIZES = (10, 25, 50, 100)
 EXPORT_FORMATS = {
@@ -33,8 +33,10 @@ EXPORT_FORMATS = {
 BUFFERED_EXPORT_LIMIT = 50_000
 
 
-class ListPaginator(Paginator):
-    """Keeps the page size to the offered sizes, whatever the address asks for."""
+class ListPaginator(CappedPaginator):
+    """Keeps the page size to the offered sizes, whatever the address asks for; counts
+    no further than 10,000 rows and reaches deep pages through their ids (see pagination).
+    """
 
     def __init__(self, object_list, per_page, *args, **kwargs):
         per_page = min(PAGE_SIZES, key=lambda size: abs(size - int(per_page)))
