@@ -1,6 +1,16 @@
 from django.urls import path
 
-from meetings.views import action_updates, autocomplete, dashboard, details, editing, health, lists, records
+from meetings.views import (
+    action_updates,
+    autocomplete,
+    dashboard,
+    details,
+    editing,
+    from_text,
+    health,
+    lists,
+    records,
+)
 
 urlpatterns = [
     path("", dashboard.dashboard, name="dashboard"),
@@ -18,6 +28,7 @@ urlpatterns = [
     path("autocomplete/<str:kind>/", autocomplete.autocomplete, name="autocomplete"),
     # Entering and changing records.
     path("meetings/new/", editing.meeting_create, name="meeting-create"),
+    path("meetings/from-text/", from_text.meeting_from_text, name="meeting-from-text"),
     path("meetings/<int:pk>/edit/", editing.meeting_update, name="meeting-update"),
     path("meetings/<int:pk>/delete/", editing.meeting_delete, name="meeting-delete"),
     path("actions/<int:pk>/status/", action_updates.action_update_status, name="action-update-status"),

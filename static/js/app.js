@@ -316,3 +316,75 @@
   });
   document.addEventListener("htmx:load", function (event) { init(event.target); });
 })();
+
+// New meeting from a press release: a proposed value stays marked until the person changes
+// or confirms it; "Add …" buttons open the "Add new" dialog of the box with the name filled
+// in; a text too long to send is stopped here with a clear message.
+(function () {
+  "use strict";
+
+  function remaining() {
+    var count = document.querySelector("[data-proposal-count]");
+    if (count) count.textContent = document.querySelectorAll("[data-proposed].is-proposed").length;
+  }
+
+  function reviewed(field) {
+    if (!field || !field.hasAttribute("data-proposed")) return;
+    field.classList.remove("is-proposed");
+    field.classList.add("is-reviewed");
+    remaining();
+  }
+
+  document.addEventListener("change", function (event) { reviewed(event.target.closest("[data-proposed]")); });
+
+  function setChoice(select, value, label) {
+    if (!select || value === undefined || value === null || value === "") return;
+    if (select.tomselect) {
+      if (label) select.tomselect.addOption({ value: String(value), text: label });
+      select.tomselect.setValue(String(value));
+    } else {
+      select.value = value;
+    }
+  }
+
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest("[data-proposal-create]");
+    if (!button) return;
+    var select = document.getElementById(button.dataset.target);
+    var record = JSON.parse(button.dataset.record || "{}");
+    if (!select || !select.tomselect) return;
+    select.tomselect.createItem(record.name);
+    var modal = document.getElementById("quick-" + button.dataset.proposalCreate);
+    if (!modal) return;
+    var form = modal.querySelector("form");
+    ["title", "acronym"].forEach(function (name) {
+      var input = form.querySelector('[name$="-' + name + '"]');
+      if (input && record[name]) input.value = record[name];
+    });
+    setChoice(form.querySelector('select[name$="-country"]'), record.country);
+    setChoice(form.querySelector('select[name$="-kind"]'), record.kind);
+    setChoice(form.querySelector('select[name$="-organization"]'), record.organization, record.organization_label);
+  });
+
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (form.id !== "from-text-form") return;
+    var box = form.querySelector("textarea[data-max-chars]");
+    var message = form.querySelector("[data-too-long]");
+    var limit = parseInt(box.dataset.maxChars, 10);
+    if (box.value.length > limit) {
+      event.preventDefault();
+      message.textContent = "This text has " + box.value.length.toLocaleString("en-GB") + " characters; the limit is " +
+        limit.toLocaleString("en-GB") + " (about 50,000 words). Paste only the press release or readout. Nothing was sent.";
+      message.hidden = false;
+      box.classList.add("is-invalid");
+      box.focus();
+    }
+  });
+
+  document.addEventListener("DOMContentLoaded", function () {
+    remaining();
+    var refusal = document.getElementById("refusal");
+    if (refusal) refusal.focus();
+  });
+})();

@@ -1,0 +1,176 @@
+"""New meeting from a press release: paste the text, get the meeting page filled in.
+
+The draft opens in the normal meeting page with every proposed value marked and the
+sentence it came from beside it. Nothing is stored here: saving the page posts the
+meeting form, which this view hands unchanged to the meeting page's own view.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+
+from django import forms
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
+from django.views.decorators.http import require_http_methods
+
+from meetings.extraction import MAX_CHARS, ExtractionRefused, extract
+from meetings.extraction.database import DatabaseDirectory
+from meetings.extraction.prefill import Hint, Prefill, prefill
+from meetings.forms import (
+    ROW_FORMSETS,
+    MeetingEditor,
+    MeetingForm,
+    OrganizationQuickForm,
+    PersonQuickForm,
+    TopicQuickForm,
+)
+from meetings.models import Meeting
+from meetings.views import editing
+
+SENTENCE_SHOWN = 240
+
+
+class PasteForm(forms.Form):
+    text = forms.CharField(
+        label="Text of the press release or readout",
+        strip=False,
+        required=False,  # an empty box gets the extractor's own message
+        widget=forms.Textarea(attrs={"rows": 16, "class": "form-control", "data-max-chars": MAX_CHARS}),
+        help_text="Plain text, or copied straight from a web page.",
+    )
+    given_date = forms.DateField(
+        label="Date of the text (optional)",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date", "class": "form-control"}, format="%Y-%m-%d"),
+        help_text="Used for “on Monday”, “yesterday” and dates without a year.",
+        error_messages={"invalid": "Enter a real date, e.g. 2024-02-26."},
+    )
+
+
+@editing.editor_required
+@require_http_methods(["GET", "POST"])
+def meeting_from_text(request: HttpRequest) -> HttpResponse:
+    if request.method == "POST" and "attendees-TOTAL_FORMS" in request.POST:
+        # The draft's meeting form, saved exactly as the meeting page saves it.
+        return editing.meeting_create(request)
+    paste = PasteForm(request.POST if request.method == "POST" else None)
+    refusal = ""
+    if request.method == "POST" and paste.is_valid():
+        given = paste.cleaned_data["given_date"]
+        try:
+            draft = extract(
+                paste.cleaned_data["text"],
+                directory=DatabaseDirectory(request.user),
+                given_date=given,
+                today=timezone.localdate(),
+            )
+        except ExtractionRefused as error:
+            refusal = str(error)
+        else:
+            return _draft_page(request, draft)
+    status = 422 if refusal or paste.errors else 200
+    return render(
+        request, "meetings/meeting_from_text.html", {"paste": paste, "refusal": refusal}, status=status
+    )
+
+
+def _draft_page(request: HttpRequest, draft) -> HttpResponse:
+    parent = _parent_meeting(request, draft)
+    filled = prefill(draft, parent_pk=parent.pk if parent else None)
+    editor = MeetingEditor(user=request.user, instance=Meeting())
+    editor.form = MeetingForm(instance=editor.instance, user=request.user, initial=filled.meeting)
+    for prefix, formset_class in ROW_FORMSETS.items():
+        rows = filled.rows.get(prefix, [])
+        formset = formset_class(instance=editor.instance, prefix=prefix, initial=rows)
+        formset.extra = len(rows) + 1
+        editor.formsets[prefix] = formset
+    count = _mark(editor, filled)
+    context = {
+        "editor": editor,
+        "form": editor.form,
+        "meeting_pk": None,
+        "stored_title": "",
+        "page_marking": 0,
+        "quick_forms": {
+            "person": PersonQuickForm(prefix="quick-person"),
+            "organization": OrganizationQuickForm(prefix="quick-organization"),
+            "topic": TopicQuickForm(prefix="quick-topic"),
+        },
+        "draft": draft,
+        "proposal_count": count,
+        "notes": draft.notes,
+    }
+    return render(request, "meetings/meeting_from_text.html", context)
+
+
+def _parent_meeting(request: HttpRequest, draft) -> Meeting | None:
+    """The recorded event a meeting on the margins belongs to, if there is one about then."""
+    name, day = draft.parent_event.value, draft.start_date.value
+    if not name or not isinstance(day, datetime.date):
+        return None
+    around = (day - datetime.timedelta(days=7), day + datetime.timedelta(days=7))
+    return (
+        Meeting.objects.visible_to(request.user)
+        .filter(title__icontains=name[:60], start_date__range=around)
+        .order_by("start_date")
+        .first()
+    )
+
+
+def _mark(editor: MeetingEditor, filled: Prefill) -> int:
+    """Marks every proposed field for review and puts its sentence beside it; returns how many."""
+    count = _mark_form(editor.form, filled.hints)
+    for prefix, rows in filled.row_hints.items():
+        forms_ = editor.formsets[prefix].forms
+        for form, hints in zip(forms_, rows, strict=False):
+            count += _mark_form(form, hints)
+    return count
+
+
+def _mark_form(form: forms.Form, hints: dict[str, Hint]) -> int:
+    marked = 0
+    for name, hint in hints.items():
+        if name not in form.fields:
+            continue
+        field, bound = form.fields[name], form[name]
+        # The bound field keeps its own copy of the help text: both get the hint.
+        field.help_text = bound.help_text = _hint_html(hint, field.help_text, bound.auto_id)
+        attrs = field.widget.attrs
+        attrs["class"] = f"{attrs.get('class', '')} is-proposed".strip()
+        attrs["data-proposed"] = ""
+        marked += 1
+    return marked
+
+
+def _hint_html(hint: Hint, help_text: str, field_id: str):
+    sentence = (
+        hint.sentence if len(hint.sentence) <= SENTENCE_SHOWN else hint.sentence[: SENTENCE_SHOWN - 1] + "…"
+    )
+    parts = [mark_safe('<span class="badge proposal-badge">Proposed</span>')]
+    if hint.note:
+        parts.append(format_html(' <span class="proposal-note">{}.</span>', hint.note.rstrip(".")))
+    if sentence:
+        parts.append(format_html(' <span class="proposal-source">From: “{}”</span>', sentence))
+    if hint.create:
+        parts.append(
+            format_html_join(
+                "",
+                ' <button type="button" class="btn btn-outline-secondary btn-sm proposal-create" '
+                'data-proposal-create="{}" data-target="{}" data-record="{}">Add “{}”…</button>',
+                (
+                    (hint.create["kind"], field_id, json.dumps(item), item["name"])
+                    for item in hint.create["items"]
+                    if item.get("name")
+                ),
+            )
+        )
+    if help_text:
+        parts.append(format_html(' <span class="proposal-help">{}</span>', help_text))
+    return format_html(
+        '<span class="proposal-hint">{}</span>', format_html_join("", "{}", ((p,) for p in parts))
+    )
