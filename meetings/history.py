@@ -45,7 +45,9 @@ def _display(row, model_field) -> str:
     value = getattr(row, model_field.attname)
     if value in (None, ""):
         return "—"
-    if model_field.choices:
+    if isinstance(value, list):  # several countries in one field
+        return ", ".join(getattr(item, "name", str(item)) for item in value) or "—"
+    if model_field.choices and model_field.flatchoices:
         return str(dict(model_field.flatchoices).get(value, value))
     if isinstance(model_field, models.ForeignKey):
         return f"#{value}"
@@ -81,16 +83,34 @@ def _entries(model, rows) -> list[Entry]:
     return entries
 
 
+# How each kind of row is named in the history, from the historical row itself and the
+# relations fetched with it, so that naming costs no query per entry.
+LABELS = {
+    Attendance: (("person",), lambda row: str(row.person) if row.person_id else "—"),
+    MeetingTopic: (("topic",), lambda row: str(row.topic) if row.topic_id else "—"),
+    ActionParty: (
+        ("organization",),
+        lambda row: str(row.organization) if row.organization_id else row.country.name,
+    ),
+    MeetingCountry: ((), lambda row: f"{row.country.name} ({row.get_role_display().lower()})"),
+    Action: ((), lambda row: row.description),
+    Source: ((), lambda row: row.title),
+    Meeting: ((), lambda row: row.title),
+}
+
+
 def _label(row) -> str:
-    try:
-        return str(row.instance)
-    except Exception:
-        return f"#{row.id}"
+    if row.instance_type in LABELS:
+        return LABELS[row.instance_type][1](row)
+    return getattr(row, "name", None) or f"#{row.id}"
 
 
 def _rows(model, **filters):
+    related = LABELS[model][0] if model in LABELS else ()
     return (
-        model.history.filter(**filters).select_related("history_user").order_by("history_date", "history_id")
+        model.history.filter(**filters)
+        .select_related("history_user", *related)
+        .order_by("history_date", "history_id")
     )
 
 

@@ -11,7 +11,14 @@ from django.utils import timezone
 
 from meetings.history import meeting_history, record_history
 from meetings.models import Attendance, Meeting, User
-from tests.factories import AttendanceFactory, MeetingFactory, PersonFactory, UserFactory
+from tests.factories import (
+    AttendanceFactory,
+    MeetingFactory,
+    OrganizationFactory,
+    PersonFactory,
+    TopicFactory,
+    UserFactory,
+)
 
 pytestmark = pytest.mark.django_db
 LOGIN = reverse("login")
@@ -158,3 +165,28 @@ class TestCreateUserCommand:
         assert viewer.has_perm("meetings.view_historicalmeeting")
         assert not editor.has_perm("meetings.change_historicalmeeting")
         assert not editor.has_perm("meetings.delete_historicalmeeting")
+
+
+class TestHistoryOnPages:
+    def test_the_meeting_page_shows_its_history_inline_rows_included(self, viewer_client):
+        meeting = MeetingFactory(title="Kenya–UK defence talks")
+        meeting.title = "Kenya–UK defence talks in Nairobi"
+        meeting.save()
+        AttendanceFactory(meeting=meeting, person=PersonFactory(name="James Heapey"))
+        page = viewer_client.get(meeting.get_absolute_url()).content.decode()
+        assert "Change history" in page
+        assert "<del>Kenya–UK defence talks</del> → <ins>Kenya–UK defence talks in Nairobi</ins>" in page
+        assert "attendance: James Heapey" in page
+
+    def test_person_organisation_and_topic_pages_show_their_history(self, viewer_client):
+        person = PersonFactory(name="Aden Duale", title="Cabinet Secretary for Defence")
+        person.title = "Cabinet Secretary for Health"
+        person.save()
+        page = viewer_client.get(person.get_absolute_url()).content.decode()
+        assert "<ins>Cabinet Secretary for Health</ins>" in page
+        for record in (OrganizationFactory(name="KDF"), TopicFactory(name="CITSOS")):
+            record.name = f"{record.name} renamed"
+            record.save()
+            assert (
+                f"<ins>{record.name}</ins>" in viewer_client.get(record.get_absolute_url()).content.decode()
+            )

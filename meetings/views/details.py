@@ -24,6 +24,7 @@ from django.utils import timezone
 from django_countries import countries
 from django_countries.fields import Country
 
+from meetings.history import meeting_history, record_history
 from meetings.models import (
     Action,
     ActionParty,
@@ -288,6 +289,7 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "previous": previous,
             "following": following,
             "related": related,
+            "history": meeting_history(meeting),
         },
     )
 
@@ -343,6 +345,7 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "last_met": last_met,
             "actions": actions,
             "page_marking": _highest_marking(meetings.rows, (action.meeting for action in actions.rows)),
+            "history": record_history(person),
         },
     )
 
@@ -403,6 +406,7 @@ def organization_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "actions": actions,
             "actions_url": f"{reverse('action-list')}?organization={organization.pk}&{OPEN_STATUS_QUERY}",
             "page_marking": _highest_marking(meetings.rows, (action.meeting for action in actions.rows)),
+            "history": record_history(organization),
         },
     )
 
@@ -435,6 +439,7 @@ def topic_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "children": children,
             "meetings": meetings,
             "page_marking": _highest_marking(meetings.rows),
+            "history": record_history(topic),
         },
     )
 
