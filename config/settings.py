@@ -152,9 +152,34 @@ CLASSIFICATION_LEVELS = env_list("CLASSIFICATION_LEVELS", "UNCLASSIFIED,RESTRICT
 
 DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5-responsive.html"
 
-# Idle sessions end: every request pushes the expiry on by this much.
+# A cache shared by every app process: redis://host:6379/0, or db:// for a table in the
+# database (run `manage.py createcachetable` once). Without it, each process has its own.
+CACHE_URL = os.environ.get("CACHE_URL", "")
+if CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": CACHE_URL,
+            "KEY_PREFIX": "meetings",
+        }
+    }
+elif CACHE_URL == "db://":
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "django_cache"}
+    }
+elif CACHE_URL:
+    raise ImproperlyConfigured("CACHE_URL must be redis://…, rediss://…, unix://… or db://")
+# Dashboard figures are kept this long, and recomputed as soon as a record changes.
+DASHBOARD_CACHE_SECONDS = int(os.environ.get("DASHBOARD_CACHE_SECONDS", "600" if CACHE_URL else "0"))
+
+# Idle sessions end: every request pushes the expiry on by this much. The session store
+# (meetings/sessions.py) writes that to the database at most once a minute, and reads
+# sessions from the shared cache when there is one.
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_IDLE_SECONDS", str(30 * 60)))
 SESSION_SAVE_EVERY_REQUEST = True
+SESSION_ENGINE = "meetings.sessions"
+SESSION_REFRESH_SECONDS = int(os.environ.get("SESSION_REFRESH_SECONDS", "60"))
+SESSIONS_IN_CACHE = bool(CACHE_URL)
 
 # Sign-in protection: lock a username from one address after repeated failures. Locking
 # by address alone would shut out a whole office behind one gateway.
