@@ -1,4 +1,4 @@
-.PHONY: demo test lint format assets
+.PHONY: demo test lint format assets bench serve
 
 # Set everything up and serve the app with demo data on SQLite.
 demo:
@@ -19,3 +19,16 @@ format:
 
 assets:
 	bin/build-assets
+
+# Time every list, page and export on a million meetings against Django admin; writes
+# docs/benchmarks.md. Builds the data first if the database holds fewer meetings.
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/bench
+bench:
+	bin/setup
+	DATABASE_URL=$(BENCH_DATABASE_URL) .venv/bin/python manage.py migrate --noinput
+	DATABASE_URL=$(BENCH_DATABASE_URL) .venv/bin/python bench/benchmark.py $(ARGS)
+
+# Serve in production with gunicorn and whitenoise (see bin/serve and docs/deployment.md).
+serve:
+	bin/setup
+	bin/serve

@@ -27,6 +27,7 @@ import statistics
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlencode
@@ -39,6 +40,8 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 os.environ["DEBUG"] = "false"
 os.environ["ALLOWED_HOSTS"] = "testserver,localhost,127.0.0.1"
 os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/bench")
+# Production's cache: sessions and dashboard figures in Redis (CACHE_URL= to time without).
+os.environ.setdefault("CACHE_URL", "redis://127.0.0.1:6379/1")
 
 import django  # noqa: E402
 
@@ -72,6 +75,7 @@ class Case:
     admin_factor: float | None = None  # how many times faster than the admin it must be
     note: str = ""
     post: dict | None = None
+    before: Callable[[], None] | None = None  # run untimed before each request
 
 
 @dataclass
@@ -306,7 +310,15 @@ def cases(p: dict, today: datetime.date) -> list[Case]:
             None,
             "admin: the change form, for scale only",
         ),
-        Case("Dashboard", "/", None, 100),
+        Case("Dashboard", "/", None, 100, note="cached figures"),
+        Case(
+            "Dashboard, first view after a write",
+            "/",
+            None,
+            100,
+            note="figures recomputed",
+            before=lambda: Meeting.objects.get(pk=p["detail"]).save(),
+        ),
         Case("Person page", f"/people/{p['person']}/", None, None),
         Case(f"Country page ({c})", f"/countries/{c}/", None, None),
         Case(
@@ -333,13 +345,17 @@ def request(client: Client, case: Case, path: str) -> int:
 
 
 def measure(client: Client, case: Case, path: str, runs: int, warmup: int) -> tuple[list[float], int]:
+    before = case.before if path == case.app and case.before else lambda: None
     for _ in range(warmup):
+        before()
         request(client, case, path)
+    before()
     with CaptureQueriesContext(connection) as queries:
         request(client, case, path)
     count = len(queries)  # read now: the next request clears the connection's query log
     timings = []
     for _ in range(runs):
+        before()
         started = time.perf_counter()
         request(client, case, path)
         timings.append((time.perf_counter() - started) * 1000)
