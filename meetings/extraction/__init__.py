@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from meetings.extraction import dates as dates_module
-from meetings.extraction.actions import ActionFound, find_actions, find_outcome
+from meetings.extraction.actions import ActionFound, find_actions, find_outcome, resolve_anaphora
 from meetings.extraction.countries import find_countries, name_of
 from meetings.extraction.directory import Directory
 from meetings.extraction.organisations import (
@@ -63,6 +63,7 @@ class ExtractionRefused(ValueError):
 class Proposal:
     value: Any
     sentence: str = ""
+    evidence: str = ""  # the words of the sentence that gave the value
 
 
 @dataclass
@@ -76,6 +77,9 @@ class AttendeeDraft:
     person: Any = None  # a KnownPerson
     organisation: Any = None  # a KnownOrganisation
     organisation_name: str = ""
+    country_from: str = ""  # title, organisation, known, delegation, companion or place
+    leads: bool = False
+    mention: str = ""  # the name as written, with rank
 
 
 @dataclass
@@ -179,7 +183,9 @@ def extract(
             "Check that you pasted the right text."
         )
     notes: list[str] = []
-    start, end, date_sentence = _meeting_dates(cleaned, lines, body, meeting, given_date, today, notes)
+    start, end, date_sentence, date_evidence = _meeting_dates(
+        cleaned, lines, body, meeting, given_date, today, notes
+    )
     organisations = find_organisations(cleaned, sentences, directory)
     place = find_place(lines, body, meeting, directory)
 
@@ -187,7 +193,9 @@ def extract(
     many = bool(MULTILATERAL.search(opening) or (meeting and MULTILATERAL.search(meeting.text)))
     attendees = _attendees(people, organisations, directory, place, many=many)
     delegations = list(dict.fromkeys(a.country for a in attendees if a.country))
-    kind, kind_sentence = find_kind(opening, meeting.text if meeting else opening, len(delegations))
+    kind, kind_sentence, kind_evidence = find_kind(
+        opening, meeting.text if meeting else opening, len(delegations)
+    )
     if kind == "call":
         place = Place()
     host = place.country if place.country else ""
@@ -198,7 +206,17 @@ def extract(
     parent_event, parent_sentence = find_parent_event(cleaned, headline)
 
     acronyms = {o.acronym: o.name for o in organisations if o.acronym}
-    known_topics = match_known_topics(body, directory.topics(), acronyms)
+    # "supporting this initiative in the fight against terrorism": the initiative is CITSOS.
+    resolved = [
+        Sentence(
+            resolve_anaphora(s.text, body[max(0, n - 2) : n], organisations), s.start, s.index, s.paragraph
+        )
+        for n, s in enumerate(body)
+    ]
+    known_topics = match_known_topics(resolved, directory.topics(), acronyms)
+    by_text = {r.text: s.text for r, s in zip(resolved, body, strict=True)}
+    for topic in known_topics:
+        topic.sentence = by_text.get(topic.sentence, topic.sentence)
     new_topics = suggest_topics(body, known_topics, directory.topics())
     actions = find_actions(
         body, delegations=delegations, people=people, organisations=organisations, meeting_date=start
@@ -216,14 +234,14 @@ def extract(
     timezone = _timezone(place.country or host)
     draft = Draft(
         title=Proposal(title, headline or ""),
-        kind=Proposal(kind, kind_sentence),
-        status=Proposal(status, meeting.text if meeting else ""),
-        start_date=Proposal(start, date_sentence),
-        end_date=Proposal(end, date_sentence if end else ""),
-        city=Proposal(place.city, place.sentence),
-        venue=Proposal(place.venue, place.sentence if place.venue else ""),
-        country=Proposal(place.country, place.sentence),
-        host_country=Proposal(host, place.sentence or (meeting.text if meeting else "")),
+        kind=Proposal(kind, kind_sentence, kind_evidence),
+        status=Proposal(status, meeting.text if meeting else "", _verb(meeting)),
+        start_date=Proposal(start, date_sentence, date_evidence),
+        end_date=Proposal(end, date_sentence if end else "", date_evidence),
+        city=Proposal(place.city, place.sentence, place.city),
+        venue=Proposal(place.venue, place.sentence if place.venue else "", place.venue),
+        country=Proposal(place.country, place.sentence, place.city),
+        host_country=Proposal(host, place.sentence or (meeting.text if meeting else ""), place.city),
         timezone=Proposal(timezone, place.sentence if timezone != "UTC" else ""),
         parent_event=Proposal(parent_event, parent_sentence),
         summary=Proposal(summary, summary_sentences[0] if summary_sentences else ""),
@@ -331,17 +349,23 @@ def _meeting_dates(cleaned, lines, sentences, meeting, given, today, notes):
                 year = dates_module.infer_year(mention, weekday=None, given=given, today=today)
             value = mention.resolve(year)
             if value:
-                return value, mention.end_date(year), sentence.text
+                return value, mention.end_date(year), sentence.text, mention.text
     if relative is not None:
         anchor = dateline_date or given or today
         if dateline_date is None and given is None:
             notes.append(
                 "The text gives no date: the day was worked out from today. Give the date of the text."
             )
-        return dates_module.resolve_relative(relative, anchor), None, relative_sentence.text
+        return dates_module.resolve_relative(relative, anchor), None, relative_sentence.text, relative.text
     if dateline_date is not None:
-        return dateline_date, None, next((line for line in lines[:4] if dateline.text in line), "")
-    return given, None, ""
+        line = next((line for line in lines[:4] if dateline.text in line), "")
+        return dateline_date, None, line, dateline.text
+    return given, None, "", ""
+
+
+def _verb(sentence: Sentence | None) -> str:
+    match = MEETING_SENTENCE.search(sentence.text) if sentence else None
+    return match.group() if match else ""
 
 
 def _published_on(lines, given, today, start):
@@ -412,6 +436,9 @@ def _attendees(
                 person=person.known,
                 organisation=known_org,
                 organisation_name=(org.name if org else ""),
+                country_from=person.country_from if person.country else ("place" if country else ""),
+                leads=person.leads,
+                mention=person.name,
             )
         )
     # One head per delegation: whoever leads it, else the first named.

@@ -97,7 +97,7 @@ def find_actions(
     for number, sentence in enumerate(sentences):
         if not MAYBE_ACTION.search(sentence.text):
             continue
-        text = _resolve_anaphora(sentence.text, sentences[max(0, number - 2) : number], organisations)
+        text = resolve_anaphora(sentence.text, sentences[max(0, number - 2) : number], organisations)
         if PAST.search(text) and not re.search(r"\b(?:reiterated|agreed|will)\b", text):
             continue
         clauses = SPLIT.split(text)
@@ -159,7 +159,7 @@ def find_actions(
     return _dedupe(actions)
 
 
-def _resolve_anaphora(text: str, before: list[Sentence], organisations) -> str:
+def resolve_anaphora(text: str, before: list[Sentence], organisations) -> str:
     """ "supporting this initiative" → "supporting CITSOS", from the sentences just before."""
     match = ANAPHORA.search(text)
     if not match:

@@ -545,7 +545,7 @@ def _people_in(sentence: Sentence) -> list[PersonFound]:
                     sentence,
                     match.start("name"),
                     country=country[0].code if country else "",
-                    country_from="title" if country else "",
+                    country_from="counterpart" if country else "",
                 ),
                 (match.start("name"), match.start("name") + len(name)),
             )

@@ -165,19 +165,26 @@ def _venue(sentence: str) -> str:
     return ""
 
 
-def find_kind(text_start: str, meeting_text: str, delegations: int) -> tuple[str, str]:
-    """The kind of meeting and the sentence that says so."""
-    if CALL.search(meeting_text) or CALL.search(text_start[:400]):
-        return "call", meeting_text if CALL.search(meeting_text) else text_start[:400]
-    if MARGINS.search(text_start):
-        return ("multilateral" if delegations > 2 else "bilateral"), meeting_text
-    if VISIT.search(meeting_text) or VISIT.search(text_start[:300]):
-        return "visit", meeting_text
-    if DIALOGUE.search(text_start[:600]):
-        return "dialogue", meeting_text
-    if delegations > 2 or MULTILATERAL.search(meeting_text):
-        return "multilateral", meeting_text
-    return "bilateral", meeting_text
+def find_kind(text_start: str, meeting_text: str, delegations: int) -> tuple[str, str, str]:
+    """The kind of meeting, the sentence that says so and the words that do."""
+    checks = ((CALL, "call", 400), (MARGINS, "", 600), (VISIT, "visit", 300), (DIALOGUE, "dialogue", 600))
+    for pattern, kind, reach in checks:
+        in_sentence = pattern.search(meeting_text) if pattern is not MARGINS else None
+        match = in_sentence or pattern.search(text_start[:reach])
+        if match:
+            kind = kind or ("multilateral" if delegations > 2 else "bilateral")
+            sentence = meeting_text if in_sentence else _line_of(text_start, match.start())
+            return kind, sentence, match.group()
+    match = MULTILATERAL.search(meeting_text)
+    if delegations > 2 or match:
+        return "multilateral", meeting_text, match.group() if match else ""
+    return "bilateral", meeting_text, ""
+
+
+def _line_of(text: str, position: int) -> str:
+    start = text.rfind("\n", 0, position) + 1
+    end = text.find("\n", position)
+    return text[start : end if end >= 0 else len(text)]
 
 
 def find_parent_event(text: str, headline: str = "") -> tuple[str, str]:

@@ -1,5 +1,9 @@
 """A draft turned into what the meeting page needs: initial values for the meeting form
-and its rows, and, for every proposed value, the sentence it came from."""
+and its rows, and, for every proposed value, why it was proposed.
+
+A row shows its sentence once, beside its first field; the other fields of the row say
+in a few words where their value came from.
+"""
 
 from __future__ import annotations
 
@@ -9,40 +13,63 @@ from meetings.extraction import ROW_LIMITS, Draft
 from meetings.extraction.countries import name_of
 
 NOTE_LIMIT = 5_000
+KIND_REASONS = {"bilateral": "Two delegations", "multilateral": "More than two delegations"}
+COUNTRY_REASONS = {
+    "title": "Named in the title",
+    "organisation": "The country of their organisation",
+    "known": "Their country in the app",
+    "delegation": "Named as that delegation",
+    "companion": "Named with the person before them",
+    "place": "The host country",
+    "counterpart": "Named as the counterpart's country",
+}
 
 
 @dataclass
 class Hint:
     """What the page says beside a proposed value."""
 
-    sentence: str
+    sentence: str = ""
     note: str = ""  # e.g. "not in the app yet"
-    create: dict | None = None  # an "Add new …" button: kind, name and fields to prefill
+    create: dict | None = None  # an "Add …" button: the kind of record and what to fill in
+    focus: str = ""  # the words of the sentence that gave the value, shown marked
 
 
 @dataclass
 class Prefill:
     meeting: dict
     rows: dict[str, list[dict]]
-    hints: dict[str, Hint] = field(default_factory=dict)  # form field name → hint
-    row_hints: dict[str, list[dict[str, Hint]]] = field(default_factory=dict)
-    proposed_parent: str = ""
+    hints: dict[str, Hint] = field(default_factory=dict)  # meeting form field → hint
+    row_hints: dict[str, list[dict[str, Hint]]] = field(default_factory=dict)  # prefix → per row
 
 
 def prefill(draft: Draft, *, parent_pk=None) -> Prefill:
-    hints: dict[str, Hint] = {}
+    meeting = _meeting(draft, parent_pk)
+    attendees, attendee_hints = _attendees(draft)
+    topics, topic_hints = _topics(draft)
+    actions, action_hints = _actions(draft)
+    source = draft.source
+    sources = [{name: source[name] for name in ("kind", "title", "published_on", "text")}]
+    return Prefill(
+        meeting=meeting,
+        rows={"attendees": attendees, "topics": topics, "actions": actions, "sources": sources},
+        hints=_meeting_hints(draft, meeting, parent_pk),
+        row_hints={
+            "attendees": attendee_hints,
+            "topics": topic_hints,
+            "actions": action_hints,
+            "sources": [
+                {"text": Hint(note="The text you pasted"), "kind": Hint(note="From the text's form")}
+            ],
+        },
+    )
 
-    def hint(name: str, value, sentence: str, note: str = "") -> None:
-        if value not in (None, "", []) and (sentence or note):
-            hints[name] = Hint(sentence, note)
 
-    organisation_pks = [o.organisation.pk for o in draft.organisations if o.organisation is not None]
-    organisation_pks += [a.organisation.pk for a in draft.attendees if a.organisation is not None]
-    organisation_pks = list(dict.fromkeys(organisation_pks))
+def _meeting(draft: Draft, parent_pk) -> dict:
+    organisations = [o.organisation.pk for o in draft.organisations if o.organisation is not None]
+    organisations += [a.organisation.pk for a in draft.attendees if a.organisation is not None]
     delegations = {a.country for a in draft.attendees if a.country}
     host = draft.host_country.value
-    extra_participants = [c for c in draft.participants.value if c not in delegations and c != host]
-
     meeting = {
         "title": draft.title.value,
         "kind": draft.kind.value,
@@ -56,59 +83,72 @@ def prefill(draft: Draft, *, parent_pk=None) -> Prefill:
         "host_country": host,
         "summary": draft.summary.value,
         "outcome": draft.outcome.value,
-        "participants": extra_participants,
+        # The host and the delegations are counted as taking part on their own.
+        "participants": [c for c in draft.participants.value if c not in delegations and c != host],
         "mentioned": draft.mentioned.value,
-        "organizations": organisation_pks,
+        "organizations": list(dict.fromkeys(organisations)),
     }
     if parent_pk:
         meeting["parent"] = parent_pk
-    hint(
-        "title",
-        meeting["title"],
-        draft.title.sentence,
-        "" if draft.title.sentence else "Made up from the countries",
-    )
-    hint("kind", meeting["kind"], draft.kind.sentence)
-    hint("status", meeting["status"], draft.status.sentence)
-    hint("start_date", meeting["start_date"], draft.start_date.sentence, " ".join(draft.notes[:1]))
-    hint("end_date", meeting["end_date"], draft.end_date.sentence)
-    hint("city", meeting["city"], draft.city.sentence)
-    hint("venue", meeting["venue"], draft.venue.sentence)
-    hint("country", meeting["country"], draft.country.sentence)
-    hint("host_country", meeting["host_country"], draft.host_country.sentence)
-    hint("timezone", meeting["timezone"], "", f"The time zone of {name_of(draft.country.value or host)}")
+    return meeting
+
+
+def _meeting_hints(draft: Draft, meeting: dict, parent_pk) -> dict[str, Hint]:
+    hints: dict[str, Hint] = {}
+
+    def hint(name: str, sentence: str = "", note: str = "", focus: str = "") -> None:
+        if meeting.get(name) not in (None, "", []) and (sentence or note):
+            hints[name] = Hint(sentence, note, focus=focus)
+
+    hint("title", note="The headline" if draft.title.sentence else "Made up from the countries")
+    if draft.kind.evidence:
+        hint("kind", draft.kind.sentence, focus=draft.kind.evidence)
+    else:
+        hint("kind", note=KIND_REASONS.get(meeting["kind"], ""))
+    hint("status", draft.status.sentence, "", draft.status.evidence)
+    date_note = next((n for n in draft.notes if "year" in n or "no date" in n), "")
+    hint("start_date", draft.start_date.sentence, date_note, draft.start_date.evidence)
+    hint("end_date", draft.end_date.sentence, "", draft.end_date.evidence)
+    hint("city", draft.city.sentence, "", draft.city.evidence)
+    hint("venue", draft.venue.sentence, "", draft.venue.evidence)
+    hint("country", note=f"Where {meeting['city']} is" if meeting["city"] else "")
+    hint("host_country", note="Where it took place" if meeting["country"] else "The first delegation named")
+    hint("timezone", note=f"The time zone of {name_of(meeting['country'] or meeting['host_country'])}")
+    hint("summary", note="The opening of the text")
+    hint("outcome", note="The joint statement or agreement, as the text words it")
+    hint("mentioned", note="Named in the text, not taking part")
+    hint("participants", note="Named as taking part")
     if draft.kind.value == "call":
-        hints["city"] = Hint(draft.kind.sentence, "A call: no place proposed")
-    hint("summary", meeting["summary"], draft.summary.sentence)
-    hint("outcome", meeting["outcome"], draft.outcome.sentence)
-    hint("mentioned", meeting["mentioned"], "", "Named in the text, not taking part")
-    hint("participants", meeting["participants"], draft.participants.sentence)
+        hints["city"] = Hint(draft.kind.sentence, "A call: no place proposed", focus=draft.kind.evidence)
     if draft.parent_event.value:
+        recorded = "" if parent_pk else ": not recorded yet. Add it as a meeting, or leave this empty"
         hints["parent"] = Hint(
             draft.parent_event.sentence,
-            f"On the margins of “{draft.parent_event.value}”"
-            + ("" if parent_pk else ": not recorded yet. Add it as a meeting, or leave this empty"),
+            f"On the margins of “{draft.parent_event.value}”{recorded}",
+            focus=draft.parent_event.value,
         )
-    new_organisations = [o for o in draft.organisations if o.organisation is None]
-    if organisation_pks or new_organisations:
+    new = [o for o in draft.organisations if o.organisation is None]
+    if meeting["organizations"] or new:
         hints["organizations"] = Hint(
-            "",
-            "Found in the text" + (": some are not in the app yet" if new_organisations else ""),
+            note="Found in the text" + (": some are not in the app yet" if new else ""),
+            create={
+                "kind": "organization",
+                "items": [
+                    {"name": o.name, "acronym": o.acronym, "country": o.country, "kind": o.kind} for o in new
+                ],
+            },
         )
-        hints["organizations"].create = {
-            "kind": "organization",
-            "items": [
-                {"name": o.name, "acronym": o.acronym, "country": o.country, "kind": o.kind}
-                for o in new_organisations
-            ],
-        }
+    return hints
 
-    attendees, attendee_hints = [], []
+
+def _attendees(draft: Draft) -> tuple[list[dict], list[dict[str, Hint]]]:
+    rows, hints = [], []
     for attendee in draft.attendees[: ROW_LIMITS["attendees"]]:
-        attendees.append(
+        organisation = attendee.organisation
+        rows.append(
             {
                 "person": attendee.person.pk if attendee.person is not None else None,
-                "organization": attendee.organisation.pk if attendee.organisation is not None else None,
+                "organization": organisation.pk if organisation is not None else None,
                 "title": attendee.title,
                 "delegation": attendee.country,
                 "role": attendee.role,
@@ -116,53 +156,62 @@ def prefill(draft: Draft, *, parent_pk=None) -> Prefill:
             }
         )
         spoken = " ".join(filter(None, [attendee.rank, attendee.name]))
-        person_hint = Hint(
-            attendee.sentence, "" if attendee.person is not None else f"“{spoken}” is not in the app yet"
-        )
+        person = Hint(attendee.sentence, focus=attendee.mention)
         if attendee.person is None:
-            person_hint.create = {
+            person.note = f"“{spoken}” is not in the app yet"
+            person.create = {
                 "kind": "person",
                 "items": [
                     {
                         "name": attendee.name,
                         "country": attendee.country,
                         "title": attendee.title,
-                        "organization": attendee.organisation.pk if attendee.organisation is not None else "",
-                        "organization_label": attendee.organisation.name
-                        if attendee.organisation is not None
-                        else "",
+                        "organization": organisation.pk if organisation is not None else "",
+                        "organization_label": organisation.name if organisation is not None else "",
                     }
                 ],
             }
-        row = {"person": person_hint}
-        for name in ("organization", "title", "delegation", "role"):
-            value = attendees[-1][name]
-            if value not in (None, ""):
-                row[name] = Hint(attendee.sentence)
-        if attendee.organisation_name and attendee.organisation is None:
+        row = {"person": person}
+        if organisation is not None:
             row["organization"] = Hint(
-                attendee.sentence, f"“{attendee.organisation_name}” is not in the app yet"
+                note="Named in the title" if attendee.organisation_name else "From the title"
             )
-        attendee_hints.append(row)
+        elif attendee.organisation_name:
+            row["organization"] = Hint(note=f"“{attendee.organisation_name}” is not in the app yet")
+        if attendee.title:
+            row["title"] = Hint(note="As the text gives it")
+        if attendee.country:
+            row["delegation"] = Hint(note=COUNTRY_REASONS.get(attendee.country_from, "From the text"))
+        if attendee.role == "head":
+            row["role"] = Hint(
+                note="Leads the delegation" if attendee.leads else "First named of the delegation"
+            )
+        hints.append(row)
+    return rows, hints
 
-    topics, topic_hints = [], []
+
+def _topics(draft: Draft) -> tuple[list[dict], list[dict[str, Hint]]]:
+    rows, hints = [], []
     for topic in draft.topics[: ROW_LIMITS["topics"]]:
-        topics.append(
-            {
-                "topic": topic.topic.pk if topic.topic is not None else None,
-                "note": topic.sentence[:NOTE_LIMIT],
-            }
-        )
-        topic_hint = Hint(
-            topic.sentence, "" if topic.topic is not None else f"New topic suggested: “{topic.name}”"
-        )
-        if topic.topic is None:
-            topic_hint.create = {"kind": "topic", "items": [{"name": topic.name}]}
-        topic_hints.append({"topic": topic_hint})
+        known = topic.topic is not None
+        rows.append({"topic": topic.topic.pk if known else None, "note": topic.sentence[:NOTE_LIMIT]})
+        row = {
+            "topic": Hint(
+                note="" if known else f"New topic suggested: “{topic.name}”",
+                create=None if known else {"kind": "topic", "items": [{"name": topic.name}]},
+            ),
+            "note": Hint(note="The sentence it came from"),
+        }
+        if known:
+            row["topic"].note = "Found in the sentence below"
+        hints.append(row)
+    return rows, hints
 
-    actions, action_hints = [], []
+
+def _actions(draft: Draft) -> tuple[list[dict], list[dict[str, Hint]]]:
+    rows, hints = [], []
     for action in draft.actions[: ROW_LIMITS["actions"]]:
-        actions.append(
+        rows.append(
             {
                 "description": action.description[:500],
                 "countries": action.countries,
@@ -171,38 +220,25 @@ def prefill(draft: Draft, *, parent_pk=None) -> Prefill:
                 "status": "agreed",
             }
         )
-        row = {"description": Hint(action.sentence)}
-        if action.countries or action.organisations:
-            row["countries"] = Hint(action.sentence)
-        missing = [
-            n
-            for n in action.organisation_names
-            if n not in {o.acronym or o.name for o in action.organisations}
-        ]
+        words = action.description.split()
+        focus = next(
+            (
+                f
+                for f in (" ".join(words[-2:]), " ".join(words[1:4]))
+                if f.casefold() in action.sentence.casefold()
+            ),
+            "",
+        )
+        row = {"description": Hint(action.sentence, focus=focus)}
+        if action.countries:
+            row["countries"] = Hint(note="Who agreed or committed to it")
+        known = {o.acronym or o.name for o in action.organisations}
+        missing = [name for name in action.organisation_names if name not in known]
+        if action.organisations:
+            row["organizations"] = Hint(note="Who committed to it")
         if missing:
-            row["organizations"] = Hint(action.sentence, f"Not in the app yet: {', '.join(missing)}")
+            row["organizations"] = Hint(note=f"Not in the app yet: {', '.join(missing)}")
         if action.due_date:
-            row["due_date"] = Hint(action.sentence)
-        action_hints.append(row)
-
-    source = draft.source
-    sources = [
-        {
-            "kind": source["kind"],
-            "title": source["title"],
-            "published_on": source["published_on"],
-            "text": source["text"],
-        }
-    ]
-    source_hints = [{"text": Hint("", "The text you pasted")}]
-    return Prefill(
-        meeting=meeting,
-        rows={"attendees": attendees, "topics": topics, "actions": actions, "sources": sources},
-        hints=hints,
-        row_hints={
-            "attendees": attendee_hints,
-            "topics": topic_hints,
-            "actions": action_hints,
-            "sources": source_hints,
-        },
-    )
+            row["due_date"] = Hint(note="The deadline the sentence gives")
+        hints.append(row)
+    return rows, hints

@@ -195,7 +195,9 @@ def match_known_topics(sentences: list[Sentence], topics, acronyms: dict[str, st
         while parent is not None and parent in parents:
             below.setdefault(parent, set()).update(sentences_of[pk])
             parent = parents.get(parent)
-    return [f for pk, f in found.items() if not sentences_of[pk] <= below.get(pk, set())]
+    kept = [f for pk, f in found.items() if not sentences_of[pk] <= below.get(pk, set())]
+    order = {sentence.text: number for number, sentence in enumerate(sentences)}
+    return sorted(kept, key=lambda f: order.get(f.sentence, 0))
 
 
 def _spread(hits: dict[str, list[int]], present: list[str]) -> int:
@@ -236,7 +238,7 @@ def suggest_topics(sentences: list[Sentence], known: list[TopicFound], known_top
                 name = _clean_item(item)
                 if not name or fold(name) in known_names:
                     continue
-                if _covered_by(name, sentence, known):
+                if _covered_by(name, sentence, known, known_topics):
                     continue
                 suggestions.setdefault(fold(name), TopicFound(name, sentence.text))
     return list(suggestions.values())[:8]
@@ -280,9 +282,25 @@ def _clean_item(item: str) -> str:
     return item[0].upper() + item[1:]
 
 
-def _covered_by(name: str, sentence: Sentence, known: list[TopicFound]) -> bool:
-    """An item that a matched topic of the tree already stands for."""
+GENERIC = {
+    "concern",
+    "concerns",
+    "issue",
+    "issues",
+    "matters",
+    "challenges",
+    "situation",
+    "questions",
+    "threats",
+}
+
+
+def _covered_by(name: str, sentence: Sentence, known: list[TopicFound], known_topics=()) -> bool:
+    """An item that a topic of the tree already stands for."""
     item = set(_tokens(name)) - STOP
+    # "regional security concerns" is "Regional security".
+    if item - GENERIC and any(item - GENERIC <= set(_tokens(t.name)) - STOP for t in known_topics):
+        return True
     for found in known:
         if found.sentence != sentence.text:
             continue

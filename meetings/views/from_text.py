@@ -32,7 +32,8 @@ from meetings.forms import (
 from meetings.models import Meeting
 from meetings.views import editing
 
-SENTENCE_SHOWN = 240
+SENTENCE_SHOWN = 160
+EXCERPT_AROUND = 60  # characters of context either side of the words that gave a value
 
 
 class PasteForm(forms.Form):
@@ -147,15 +148,42 @@ def _mark_form(form: forms.Form, hints: dict[str, Hint]) -> int:
     return marked
 
 
-def _hint_html(hint: Hint, help_text: str, field_id: str):
-    sentence = (
-        hint.sentence if len(hint.sentence) <= SENTENCE_SHOWN else hint.sentence[: SENTENCE_SHOWN - 1] + "…"
+def _excerpt(sentence: str, focus: str):
+    """The part of the sentence around the words that gave the value, those words marked."""
+    at = sentence.casefold().find(focus.casefold()) if focus else -1
+    if at < 0:
+        short = sentence if len(sentence) <= SENTENCE_SHOWN else sentence[: SENTENCE_SHOWN - 1] + "…"
+        return format_html("{}", short)
+    start = max(0, at - EXCERPT_AROUND)
+    end = min(len(sentence), at + len(focus) + EXCERPT_AROUND)
+    if start:
+        start = sentence.find(" ", start) + 1 or start
+    if end < len(sentence):
+        end = (
+            sentence.rfind(" ", at + len(focus), end)
+            if sentence.rfind(" ", at + len(focus), end) > 0
+            else end
+        )
+    return format_html(
+        "{}{}<mark>{}</mark>{}{}",
+        "…" if start else "",
+        sentence[start:at],
+        sentence[at : at + len(focus)],
+        sentence[at + len(focus) : end],
+        "…" if end < len(sentence) else "",
     )
+
+
+def _hint_html(hint: Hint, help_text: str, field_id: str):
     parts = [mark_safe('<span class="badge proposal-badge">Proposed</span>')]
     if hint.note:
         parts.append(format_html(' <span class="proposal-note">{}.</span>', hint.note.rstrip(".")))
-    if sentence:
-        parts.append(format_html(' <span class="proposal-source">From: “{}”</span>', sentence))
+    if hint.sentence:
+        parts.append(
+            format_html(
+                ' <span class="proposal-source">From: “{}”</span>', _excerpt(hint.sentence, hint.focus)
+            )
+        )
     if hint.create:
         parts.append(
             format_html_join(
