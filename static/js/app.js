@@ -388,3 +388,23 @@
     if (refusal) refusal.focus();
   });
 })();
+
+// Tom Select moves a select's <label> onto its own search box, leaving the hidden select
+// nameless for screen readers; point the select back at that label.
+(function () {
+  "use strict";
+  var scheduled = false;
+  function nameEnhancedSelects() {
+    scheduled = false;
+    document.querySelectorAll("select.tomselected:not([aria-label]):not([aria-labelledby])").forEach(function (select) {
+      var label = document.getElementById(select.id + "-ts-label");
+      if (label) select.setAttribute("aria-labelledby", label.id);
+    });
+  }
+  new MutationObserver(function () {
+    if (!scheduled) {
+      scheduled = true;
+      window.requestAnimationFrame(nameEnhancedSelects);
+    }
+  }).observe(document.documentElement, { childList: true, subtree: true });
+})();
