@@ -217,8 +217,9 @@ class StyledFormMixin:
                 css = "form-control"
             widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
 
-    def full_clean(self):
-        super().full_clean()
+    def add_error(self, field, error):
+        # Every error passes here, including those a formset or the page adds after cleaning.
+        super().add_error(field, error)
         for name in self._errors or {}:
             if name in self.fields:
                 widget = self.fields[name].widget

@@ -380,6 +380,9 @@ def test_it_rejects_an_attendee_listed_twice(editor_client, reference_records, n
     data["attendees-1-role"] = "delegate"
     response = editor_client.post(reverse("meeting-create"), data)
     assert_refused(response, "Aden Duale is already listed as an attendee.", 'href="#attendees-1"')
+    assert '<select name="attendees-1-person" class="form-select is-invalid" aria-invalid="true"' in (
+        response.content.decode()
+    )  # marked on the row too
 
 
 def test_it_rejects_two_heads_of_one_delegation(editor_client, reference_records, nothing_saved):
