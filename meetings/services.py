@@ -492,18 +492,23 @@ def name_tokens(name: str) -> list[str]:
     return [word for word in re.findall(r"[^\W_]+", folded) if word not in IGNORED_WORDS]
 
 
+def _same_word(a: str, b: str) -> bool:
+    """Equal, or a long word spelt slightly differently ("heappey", "heapey")."""
+    return a == b or (min(len(a), len(b)) >= 5 and SequenceMatcher(None, a, b).ratio() >= 0.85)
+
+
 def _covers(short: list[str], long: list[str]) -> bool:
     """Every word of ``short`` is a word or an initial of a different word of ``long``, one in full."""
     remaining = list(long)
     full_match = False
     for word in sorted(short, key=len, reverse=True):
         for candidate in remaining:
-            if (
-                word == candidate
-                or (len(word) == 1 and candidate.startswith(word))
-                or (len(candidate) == 1 and word.startswith(candidate))
-            ):
-                full_match |= word == candidate and len(word) > 1
+            initial = (len(word) == 1 and candidate.startswith(word)) or (
+                len(candidate) == 1 and word.startswith(candidate)
+            )
+            same = len(word) > 1 and len(candidate) > 1 and _same_word(word, candidate)
+            if same or initial:
+                full_match |= same
                 remaining.remove(candidate)
                 break
         else:

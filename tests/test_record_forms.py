@@ -36,6 +36,7 @@ def record_counts() -> dict:
         ("J Heapey", "James Heapey"),
         ("Heapey", "James Heapey"),  # a word missing
         ("James Heappey", "James Heapey"),  # spelling
+        ("J. Heappey", "James Heapey"),  # an initial and a spelling
         ("Adén Duale", "Aden Duale"),  # accents
         ("Hon. Aden Duale", "Aden Duale"),  # honorific
         ("Lloyd Austin", "Lloyd J. Austin III"),
@@ -52,6 +53,7 @@ def test_names_that_mean_the_same_person_match(typed, existing):
     ("typed", "existing"),
     [
         ("John Healey", "James Heapey"),
+        ("J. Healey", "James Heapey"),  # another minister altogether
         ("Aden Duale", "James Heapey"),
         ("J. Smith", "James Heapey"),
         ("Ministry of Justice", "Ministry of Defence"),
