@@ -373,6 +373,14 @@ def test_bad_input_gets_a_message_and_saves_nothing(editor_client, text, message
     assert Meeting.objects.count() == 0 and Person.objects.count() == 0
 
 
+def test_a_five_megabyte_post_is_refused_and_saves_nothing(editor_client):
+    """Django refuses a form body over DATA_UPLOAD_MAX_MEMORY_SIZE before any view runs; in the
+    browser app.js stops such a text with a message before it is sent (see the browser test)."""
+    response = editor_client.post(URL, {"text": "word " * (1024 * 1024)})
+    assert response.status_code == 400
+    assert Meeting.objects.count() == 0 and Person.objects.count() == 0
+
+
 def test_a_bad_date_of_the_text_is_refused_next_to_the_field(editor_client):
     response = editor_client.post(URL, {"text": REFERENCE, "given_date": "2024-02-31"})
     assert response.status_code == 422
