@@ -59,7 +59,12 @@ def prefill(draft: Draft, *, parent_pk=None) -> Prefill:
             "topics": topic_hints,
             "actions": action_hints,
             "sources": [
-                {"text": Hint(note="The text you pasted"), "kind": Hint(note="From the text's form")}
+                {
+                    "kind": Hint(note="Readout, joint statement or press release, as the text reads"),
+                    "title": Hint(note="The headline" if draft.title.sentence else "Made up from the title"),
+                    "published_on": Hint(note="The dateline"),
+                    "text": Hint(note="The text you pasted"),
+                }
             ],
         },
     )
