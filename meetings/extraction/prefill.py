@@ -50,6 +50,13 @@ def prefill(draft: Draft, *, parent_pk=None) -> Prefill:
     actions, action_hints = _actions(draft)
     source = draft.source
     sources = [{name: source[name] for name in ("kind", "title", "published_on", "text")}]
+    source_hints = {
+        "kind": Hint(note="Readout, joint statement or press release, as the text reads"),
+        "title": Hint(note="The headline" if draft.title.sentence else "Made up from the title"),
+        "text": Hint(note="The text you pasted"),
+    }
+    if source["published_on"]:
+        source_hints["published_on"] = Hint(note="The dateline")
     return Prefill(
         meeting=meeting,
         rows={"attendees": attendees, "topics": topics, "actions": actions, "sources": sources},
@@ -58,14 +65,7 @@ def prefill(draft: Draft, *, parent_pk=None) -> Prefill:
             "attendees": attendee_hints,
             "topics": topic_hints,
             "actions": action_hints,
-            "sources": [
-                {
-                    "kind": Hint(note="Readout, joint statement or press release, as the text reads"),
-                    "title": Hint(note="The headline" if draft.title.sentence else "Made up from the title"),
-                    "published_on": Hint(note="The dateline"),
-                    "text": Hint(note="The text you pasted"),
-                }
-            ],
+            "sources": [source_hints],
         },
     )
 
