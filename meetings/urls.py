@@ -17,6 +17,7 @@ urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("meetings/", lists.MeetingListView.as_view(), name="meeting-list"),
     path("meetings/<int:pk>/", details.meeting_detail, name="meeting-detail"),
+    path("meetings/<int:pk>/history/", details.meeting_history_page, name="meeting-history"),
     path("actions/", lists.ActionListView.as_view(), name="action-list"),
     path("people/", lists.PersonListView.as_view(), name="person-list"),
     path("people/<int:pk>/", details.person_detail, name="person-detail"),

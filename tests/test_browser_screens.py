@@ -42,3 +42,13 @@ def test_every_screen_is_accessible_self_contained_and_looked_at(demo_page, live
             problems[name] = violations
     assert problems == {}
     assert hosts == {urlparse(live_server.url).netloc}
+
+
+def test_the_meeting_history_loads_when_scrolled_into_view(demo_page, live_server):
+    page = demo_page
+    page.goto(f"{live_server.url}{screens()['meeting']}")
+    page.locator("#history-heading").scroll_into_view_if_needed()
+    summary = page.locator("details summary", has_text="latest")
+    summary.wait_for()
+    summary.click()
+    assert page.get_by_text("created").first.is_visible()

@@ -173,7 +173,8 @@ class TestHistoryOnPages:
         meeting.title = "Kenya–UK defence talks in Nairobi"
         meeting.save()
         AttendanceFactory(meeting=meeting, person=PersonFactory(name="James Heapey"))
-        page = viewer_client.get(meeting.get_absolute_url()).content.decode()
+        assert "Change history" in viewer_client.get(meeting.get_absolute_url()).content.decode()
+        page = viewer_client.get(reverse("meeting-history", args=[meeting.pk])).content.decode()
         assert "Change history" in page
         assert "<del>Kenya–UK defence talks</del> → <ins>Kenya–UK defence talks in Nairobi</ins>" in page
         assert "attendance: James Heapey" in page

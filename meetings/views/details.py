@@ -289,9 +289,21 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "previous": previous,
             "following": following,
             "related": related,
-            "history": meeting_history(meeting),
         },
     )
+
+
+def meeting_history_page(request: HttpRequest, pk: int) -> HttpResponse:
+    """The meeting's change history, inline rows included: loaded into the meeting page
+    when it scrolls into view (htmx), or as a page of its own without JavaScript."""
+    meeting = get_object_or_404(Meeting.objects.visible_to(request.user), pk=pk)
+    template = "includes/history.html" if request.htmx else "meetings/meeting_history.html"
+    context = {
+        "meeting": meeting,
+        "history": meeting_history(meeting),
+        "page_marking": meeting.classification,
+    }
+    return render(request, template, context)
 
 
 def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
