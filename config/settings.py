@@ -146,6 +146,10 @@ STORAGES = {
     },
 }
 
+# A pasted press release may run to a few megabytes; the page then says plainly that it
+# is too long instead of Django answering a bare 400.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 6 * 1024 * 1024
+
 # The classification scale, lowest first. A meeting carries one marking; a user's
 # clearance is the highest marking they may see.
 CLASSIFICATION_LEVELS = env_list("CLASSIFICATION_LEVELS", "UNCLASSIFIED,RESTRICTED,CONFIDENTIAL,SECRET")
