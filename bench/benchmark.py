@@ -344,22 +344,28 @@ def request(client: Client, case: Case, path: str) -> int:
     return response.status_code
 
 
-def measure(client: Client, case: Case, path: str, runs: int, warmup: int) -> tuple[list[float], int]:
-    before = case.before if path == case.app and case.before else lambda: None
-    for _ in range(warmup):
+def measure(
+    client: Client, case: Case, paths: list[str], runs: int, warmup: int
+) -> list[tuple[list[float], int]]:
+    """Times each path ``runs`` times, taking turns (app, admin, app, …), so that a burst of
+    load on this shared machine falls on both sides alike; returns (timings, queries) per path."""
+    befores = [case.before if path == case.app and case.before else (lambda: None) for path in paths]
+    counts, timings = [], [[] for _ in paths]
+    for path, before in zip(paths, befores, strict=True):
+        for _ in range(warmup):
+            before()
+            request(client, case, path)
         before()
-        request(client, case, path)
-    before()
-    with CaptureQueriesContext(connection) as queries:
-        request(client, case, path)
-    count = len(queries)  # read now: the next request clears the connection's query log
-    timings = []
+        with CaptureQueriesContext(connection) as queries:
+            request(client, case, path)
+        counts.append(len(queries))  # read now: the next request clears the connection's query log
     for _ in range(runs):
-        before()
-        started = time.perf_counter()
-        request(client, case, path)
-        timings.append((time.perf_counter() - started) * 1000)
-    return timings, count
+        for path, before, times in zip(paths, befores, timings, strict=True):
+            before()
+            started = time.perf_counter()
+            request(client, case, path)
+            times.append((time.perf_counter() - started) * 1000)
+    return list(zip(timings, counts, strict=True))
 
 
 def timed_create(client: Client, case: Case, runs: int, warmup: int) -> tuple[list[float], int]:
@@ -501,7 +507,8 @@ Written by `make bench` (`bench/benchmark.py`) on {started:%Y-%m-%d %H:%M %Z}.
 (middleware, session, database, template) as a signed-in superuser with the highest
 clearance; the network is not timed. Each case is warmed up, counted once under
 `CaptureQueriesContext`, then run {runs} times; p50 and p95 are over those runs. Django
-admin's changelist is timed in the same run with the same filters and the same page
+admin's changelist is timed in the same run, request for request in turn with the app,
+with the same filters and the same page
 size ({PAGE_SIZE} rows; `list_filter` gains `topic_notes__topic` for the topic case, as an
 admin user would add it). Timings on this shared machine vary by up to 40% between runs;
 compare the ratios, which come from one run. The CSV export runs in a child process so
@@ -561,10 +568,12 @@ def main() -> None:
         result = Result(case)
         if case.post is not None:
             result.app, result.app_queries = timed_create(client, case, args.runs, args.warmup)
+        elif case.admin and not args.no_admin:
+            (result.app, result.app_queries), (result.admin, result.admin_queries) = measure(
+                client, case, [case.app, case.admin], args.runs, args.warmup
+            )
         else:
-            result.app, result.app_queries = measure(client, case, case.app, args.runs, args.warmup)
-        if case.admin and not args.no_admin:
-            result.admin, result.admin_queries = measure(client, case, case.admin, args.runs, args.warmup)
+            ((result.app, result.app_queries),) = measure(client, case, [case.app], args.runs, args.warmup)
         print(
             f"\r{case.name}: app {fmt(Result.p(result.app, 0.5))} ms ({result.app_queries} queries)"
             + (f", admin {fmt(Result.p(result.admin, 0.5))} ms" if result.admin else "")
