@@ -3,11 +3,16 @@
 import os
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.factories import UserFactory
 
 # Browser tests drive a live server from Playwright's event loop.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+# CI shares two cores between the live server, Chromium and the database: give the
+# browser's assertions room beyond Playwright's 5-second default before calling them failed.
+expect.set_options(timeout=20_000)
 
 UNCLASSIFIED, RESTRICTED, CONFIDENTIAL, SECRET = range(4)
 
