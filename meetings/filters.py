@@ -74,10 +74,14 @@ class MeetingFilter(ListFilterSet):
     person = autocomplete(Person, "people", "Person", "filter_person")
     topic = autocomplete(Topic, "topics", "Topic (with subtopics)", "filter_topic")
     kind = django_filters.MultipleChoiceFilter(
-        choices=Meeting.Kind.choices, widget=forms.CheckboxSelectMultiple
+        distinct=False,  # a column of the row itself: no duplicates, and no costly SELECT DISTINCT
+        choices=Meeting.Kind.choices,
+        widget=forms.CheckboxSelectMultiple,
     )
     status = django_filters.MultipleChoiceFilter(
-        choices=Meeting.Status.choices, widget=forms.CheckboxSelectMultiple
+        distinct=False,
+        choices=Meeting.Status.choices,
+        widget=forms.CheckboxSelectMultiple,
     )
     marking = django_filters.ChoiceFilter(
         field_name="classification",
@@ -124,7 +128,9 @@ class MeetingFilter(ListFilterSet):
 class ActionFilter(ListFilterSet):
     q = search_box("Search")
     status = django_filters.MultipleChoiceFilter(
-        choices=Action.Status.choices, widget=forms.CheckboxSelectMultiple
+        distinct=False,
+        choices=Action.Status.choices,
+        widget=forms.CheckboxSelectMultiple,
     )
     overdue = django_filters.BooleanFilter(
         method="filter_overdue",
@@ -204,7 +210,9 @@ class OrganizationFilter(ListFilterSet):
     q = search_box("Name or acronym")
     country = django_filters.ChoiceFilter(choices=COUNTRY_CHOICES, label="Country", empty_label="Any country")
     kind = django_filters.MultipleChoiceFilter(
-        choices=Organization.Kind.choices, widget=forms.CheckboxSelectMultiple
+        distinct=False,
+        choices=Organization.Kind.choices,
+        widget=forms.CheckboxSelectMultiple,
     )
     parent = autocomplete(Organization, "organizations", "Part of", "filter_parent")
 
