@@ -90,6 +90,9 @@ class Organization(TreeNode):
     acronym = models.CharField(max_length=30, blank=True)
     kind = models.CharField(max_length=20, choices=Kind, default=Kind.OTHER)
     country = CountryField(blank=True, help_text="Leave empty for international organisations.")
+    contact_email = models.EmailField(
+        "contact e-mail", blank=True, help_text="Where reminders of this organisation's actions go."
+    )
     parent = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
     )
@@ -124,6 +127,7 @@ class Person(models.Model):
         verbose_name="current organisation",
     )
     title = models.CharField("current title", max_length=200, blank=True)
+    email = models.EmailField("e-mail", blank=True, help_text="Where reminders of their actions go.")
     notes = models.TextField(blank=True)
 
     objects = ReferenceQuerySet.as_manager()
@@ -589,6 +593,22 @@ class ListPreference(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} · {self.list_name}"
+
+
+class CalendarFeed(models.Model):
+    """A person's private calendar subscription: the secret in its address is the only key.
+
+    Revoking deletes the row, so the old address answers 404 at once; a new row gives a
+    new address.
+    """
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="calendar_feed")
+    token = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    def __str__(self) -> str:
+        return f"Calendar feed of {self.user}"
 
 
 # Every record keeps its change history: who changed what, when, field by field, inline
