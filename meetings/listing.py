@@ -17,11 +17,11 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
-from django_tables2.rows import BoundRow
 from django_tables2.utils import Accessor
 
 from meetings.models import ListPreference
 from meetings.pagination import CappedPaginator
+from meetings.rows import ListRow
 
 PAGE_SIZES = (10, 25, 50, 100)
 EXPORT_FORMATS = {
@@ -168,7 +168,7 @@ class RecordListView(SingleTableMixin, FilterView):
         columns = [column for column in table.columns if not column.column.exclude_from_export]
         yield [str(column.header) for column in columns]
         for record in table.data.data.iterator(chunk_size=2000):
-            row = BoundRow(record, table=table)
+            row = ListRow(record, table=table)
             yield [_plain(row.get_cell_value(column.name)) for column in columns]
 
     def export(self, table, fmt: str) -> HttpResponse:

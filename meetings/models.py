@@ -14,6 +14,7 @@ from django_countries.fields import CountryField
 from simple_history import register as register_history
 
 from meetings import classification
+from meetings.country_names import country_name
 
 EDITOR_GROUPS = ("editor", "administrator")
 
@@ -315,7 +316,8 @@ class Meeting(models.Model):
 
     @property
     def place(self) -> str:
-        return ", ".join(p for p in (self.venue, self.city, self.country.name if self.country else "") if p)
+        country = country_name(self.country) if self.country else ""
+        return ", ".join(p for p in (self.venue, self.city, country) if p)
 
 
 class MeetingScopedQuerySet(models.QuerySet):

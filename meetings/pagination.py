@@ -16,7 +16,8 @@ import math
 from django.core.paginator import EmptyPage, Page, PageNotAnInteger
 from django.db.models import QuerySet
 from django_tables2.paginators import LazyPaginator
-from django_tables2.rows import BoundRow
+
+from meetings.rows import ListRow
 
 COUNT_LIMIT = 10_000
 # From this offset on, a page is fetched by its ids first (see the module docstring).
@@ -103,7 +104,7 @@ class CappedPaginator(LazyPaginator):
             raise EmptyPage("That page number is less than 1")
         return number
 
-    def _fetch(self, bottom: int, size: int) -> list[BoundRow]:
+    def _fetch(self, bottom: int, size: int) -> list[ListRow]:
         queryset = self._queryset()
         if queryset is None:
             return list(self.object_list[bottom : bottom + size])
@@ -114,7 +115,7 @@ class CappedPaginator(LazyPaginator):
             records = list(queryset.filter(pk__in=ids)) if ids else []
         else:
             records = list(queryset[bottom : bottom + size])
-        return [BoundRow(record, table=self.object_list.table) for record in records]
+        return [ListRow(record, table=self.object_list.table) for record in records]
 
     _requested = 1
 

@@ -3,29 +3,69 @@ hidden; the person can show them (and hide others) from the list's column choose
 """
 
 import django_tables2 as tables
-from django.urls import reverse
 from django.utils import timezone
+from django.utils.dateformat import format as date_format
 from django.utils.html import format_html, format_html_join
 
+from meetings.country_names import country_name, country_url
 from meetings.models import Action, Meeting, Organization, Person, Topic
 
 
+class DayColumn(tables.Column):
+    """A date as "5 Mar 2024". django-tables2's DateColumn compiles a template per cell."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("attrs", {"td": {"class": "text-nowrap"}})
+        super().__init__(*args, **kwargs)
+
+    def render(self, value):
+        return date_format(value, "j M Y")
+
+    def value(self, value):
+        return value  # exports keep the date itself
+
+
+class CountryColumn(tables.Column):
+    """A country by its name, looked up once per process rather than once per cell."""
+
+    def render(self, value):
+        return country_name(value)
+
+    def value(self, value):
+        return country_name(value)
+
+
 class ListTable(tables.Table):
-    """Shared options: Bootstrap styling, and a hook for columns hidden by default."""
+    """Shared options: Bootstrap styling, a hook for columns hidden by default, and rows
+    rendered in one pass (see ``body_rows``).
+    """
 
     class Meta:
+        template_name = "lists/table.html"
         attrs = {"class": "table table-hover align-middle mb-0"}
         default_hidden: tuple[str, ...] = ()
         always_visible: tuple[str, ...] = ()
 
+    def body_rows(self) -> list[tuple[str, list[tuple[str, str]]]]:
+        """The page's rows as ``(row attributes, [(cell attributes, cell), ...])``.
+
+        Cell attributes are computed once per column rather than once per cell, so the
+        columns' ``attrs`` must not depend on the record (none of this app's do).
+        """
+        columns = [(column.name, column.attrs["td"].as_html()) for column in self.columns]
+        return [
+            (row.attrs.as_html(), [(attrs, row.get_cell(name)) for name, attrs in columns])
+            for row in self.paginated_rows
+        ]
+
 
 class MeetingTable(ListTable):
     title = tables.Column(linkify=True, attrs={"td": {"class": "fw-semibold col-title"}})
-    start_date = tables.DateColumn("j M Y", verbose_name="Date", attrs={"td": {"class": "text-nowrap"}})
+    start_date = DayColumn(verbose_name="Date")
     kind = tables.Column()
     status = tables.Column()
     place = tables.Column(accessor="city", verbose_name="Place", order_by=("country", "city"))
-    host_country = tables.Column(verbose_name="Host")
+    host_country = CountryColumn(verbose_name="Host")
     countries = tables.Column(accessor="pk", verbose_name="Countries", orderable=False)
     topics = tables.Column(accessor="pk", verbose_name="Topics", orderable=False)
     series = tables.Column()
@@ -71,11 +111,11 @@ class MeetingTable(ListTable):
         return format_html_join(
             ", ",
             '<a href="{}">{}</a>',
-            ((reverse("country-detail", args=[c.code]), c.name) for c in self._participants(record)),
+            ((country_url(c.code), country_name(c)) for c in self._participants(record)),
         )
 
     def value_countries(self, record):
-        return "; ".join(c.name for c in self._participants(record))
+        return "; ".join(country_name(c) for c in self._participants(record))
 
     def render_topics(self, record):
         return format_html_join(
@@ -95,9 +135,9 @@ class ActionTable(ListTable):
     meeting = tables.Column(linkify=True, order_by=("meeting__start_date",))
     parties = tables.Column(accessor="pk", verbose_name="Responsible", orderable=False)
     responsible_person = tables.Column(verbose_name="Person", linkify=True)
-    due_date = tables.DateColumn("j M Y", verbose_name="Due", attrs={"td": {"class": "text-nowrap"}})
+    due_date = DayColumn(verbose_name="Due")
     status = tables.Column()
-    completed_on = tables.DateColumn("j M Y", verbose_name="Completed")
+    completed_on = DayColumn(verbose_name="Completed")
     completion_note = tables.Column(verbose_name="Completion note")
 
     class Meta(ListTable.Meta):
@@ -145,7 +185,7 @@ class PersonTable(ListTable):
     honorific = tables.Column()
     title = tables.Column(verbose_name="Current title")
     organization = tables.Column(linkify=True, verbose_name="Organisation")
-    country = tables.Column()
+    country = CountryColumn()
 
     class Meta(ListTable.Meta):
         model = Person
@@ -159,7 +199,7 @@ class OrganizationTable(ListTable):
     name = tables.Column(linkify=True, attrs={"td": {"class": "fw-semibold"}})
     acronym = tables.Column()
     kind = tables.Column()
-    country = tables.Column()
+    country = CountryColumn()
     parent = tables.Column(linkify=True, verbose_name="Part of")
 
     class Meta(ListTable.Meta):
@@ -183,7 +223,7 @@ class TopicTable(ListTable):
         always_visible = ("name",)
 
     def render_related_countries(self, record):
-        return ", ".join(c.name for c in record.related_countries)
+        return ", ".join(country_name(c) for c in record.related_countries)
 
     def value_related_countries(self, record):
-        return "; ".join(c.name for c in record.related_countries)
+        return "; ".join(country_name(c) for c in record.related_countries)
