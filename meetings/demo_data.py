@@ -86,7 +86,14 @@ ORGANIZATIONS = [
         "kind": "centre",
         "country": "KE",
     },
-    {"key": "gb-mod", "name": "Ministry of Defence", "acronym": "MoD", "kind": "ministry", "country": "GB"},
+    {
+        "key": "gb-mod",
+        "name": "Ministry of Defence",
+        "acronym": "MoD",
+        "kind": "ministry",
+        "country": "GB",
+        "contact_email": "africa-desk@mod.example.org",
+    },
     {
         "key": "british-army",
         "name": "British Army",
@@ -101,6 +108,7 @@ ORGANIZATIONS = [
         "kind": "unit",
         "country": "GB",
         "parent": "british-army",
+        "contact_email": "liaison@batuk.example.org",
     },
     {"key": "royal-navy", "name": "Royal Navy", "kind": "armed_force", "country": "GB", "parent": "gb-mod"},
     {
@@ -118,6 +126,7 @@ ORGANIZATIONS = [
         "kind": "armed_force",
         "country": "SO",
         "parent": "so-mod",
+        "contact_email": "liaison@sna.example.org",
     },
     {"key": "et-mod", "name": "Ministry of Defense", "kind": "ministry", "country": "ET"},
     {
@@ -163,7 +172,13 @@ ORGANIZATIONS = [
         "country": "DE",
     },
     {"key": "nato", "name": "North Atlantic Treaty Organization", "acronym": "NATO", "kind": "international"},
-    {"key": "au", "name": "African Union", "acronym": "AU", "kind": "international"},
+    {
+        "key": "au",
+        "name": "African Union",
+        "acronym": "AU",
+        "kind": "international",
+        "contact_email": "peace-security@au.example.org",
+    },
     {
         "key": "aussom",
         "name": "African Union Support and Stabilization Mission in Somalia",
@@ -284,6 +299,7 @@ PEOPLE = [
         "country": "GB",
         "organization": "batuk",
         "title": "Commander, BATUK",
+        "email": "tom.harding@batuk.example.org",
     },
     {
         "key": "marsh",
@@ -751,7 +767,7 @@ SAMPLE_MEETINGS = [
                 "organizations": ["batuk"],
                 "person": "harding",
                 "due": -560,
-                "status": "in_progress",
+                "status": "carried",
             },
             {
                 "description": "Publish the joint training calendar",
@@ -1480,6 +1496,7 @@ class _Loader:
                 kind=row["kind"],
                 country=row.get("country", ""),
                 parent=self.orgs[row["parent"]] if row.get("parent") else None,
+                contact_email=row.get("contact_email", ""),
             )
         for row in PEOPLE:
             self.people[row["key"]] = models.Person.objects.create(
@@ -1488,6 +1505,7 @@ class _Loader:
                 country=row.get("country", ""),
                 organization=self.orgs[row["organization"]] if row.get("organization") else None,
                 title=row.get("title", ""),
+                email=row.get("email", ""),
                 notes=row.get("notes", FICTIONAL),
             )
         for row in TOPICS:

@@ -445,6 +445,9 @@ class Action(models.Model):
         BLOCKED = "blocked", "Blocked"
         DONE = "done", "Done"
         CANCELLED = "cancelled", "Cancelled"
+        # Continued by a copy on a later meeting of the series (``carried_into``): the copy
+        # is the open one, so the tracker never counts the same commitment twice.
+        CARRIED = "carried", "Carried over"
 
     OPEN_STATUSES = (Status.PROPOSED, Status.AGREED, Status.IN_PROGRESS, Status.BLOCKED)
 
@@ -481,6 +484,8 @@ class Action(models.Model):
                 condition=Q(completed_on__isnull=True) | Q(status__in=["done", "cancelled"]),
                 name="action_completion_date_only_when_closed",
             ),
+            # An action is carried forward at most once; carrying it again would open it twice.
+            models.UniqueConstraint(fields=["carried_from"], name="action_carried_once"),
         ]
         indexes = [
             models.Index(fields=["status", "due_date"]),

@@ -266,7 +266,8 @@ def test_series_with_three_meetings_and_a_carried_over_action():
     carried = Action.objects.get(carried_from__isnull=False)
     assert carried.meeting == meetings[1]
     assert carried.carried_from.meeting == meetings[0]
-    assert carried.carried_from.is_open
+    assert carried.carried_from.status == Action.Status.CARRIED
+    assert not carried.carried_from.is_open
     assert carried.is_open
 
 
