@@ -154,6 +154,42 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 6 * 1024 * 1024
 # clearance is the highest marking they may see.
 CLASSIFICATION_LEVELS = env_list("CLASSIFICATION_LEVELS", "UNCLASSIFIED,RESTRICTED,CONFIDENTIAL,SECRET")
 
+# E-mail: printed to the console by default; sent over SMTP once EMAIL_HOST is set.
+email_host = os.environ.get("EMAIL_HOST", "")
+email_use_tls, email_use_ssl = env_bool("EMAIL_USE_TLS", False), env_bool("EMAIL_USE_SSL", False)
+if email_use_tls and email_use_ssl:
+    raise ImproperlyConfigured("EMAIL_USE_TLS and EMAIL_USE_SSL exclude each other: choose one.")
+MAILERS = {
+    "default": {
+        "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "OPTIONS": {
+            "host": email_host,
+            "port": int(os.environ.get("EMAIL_PORT", "25")),
+            "username": os.environ.get("EMAIL_HOST_USER", ""),
+            "password": os.environ.get("EMAIL_HOST_PASSWORD", ""),
+            "use_tls": email_use_tls,
+            "use_ssl": email_use_ssl,
+            "timeout": int(os.environ.get("EMAIL_TIMEOUT", "30")),
+        },
+    }
+    if email_host
+    else {"BACKEND": "django.core.mail.backends.console.EmailBackend"}
+}
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "defence-meetings@localhost")
+
+# The app's own address, for links in e-mails sent from outside a request (cron).
+SITE_URL = os.environ.get(
+    "SITE_URL", f"https://{ALLOWED_HOSTS[0]}" if PRODUCTION else "http://127.0.0.1:8000"
+).rstrip("/")
+
+# Reminder e-mails leave the system: they spell out actions of meetings marked at most
+# this, and only count the others.
+REMINDER_MAX_CLASSIFICATION = os.environ.get("REMINDER_MAX_CLASSIFICATION", CLASSIFICATION_LEVELS[0]).upper()
+if REMINDER_MAX_CLASSIFICATION not in [level.upper() for level in CLASSIFICATION_LEVELS]:
+    raise ImproperlyConfigured(
+        f"REMINDER_MAX_CLASSIFICATION must be one of {', '.join(CLASSIFICATION_LEVELS)}."
+    )
+
 DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5-responsive.html"
 
 # A cache shared by every app process: redis://host:6379/0, or db:// for a table in the

@@ -108,17 +108,17 @@ class MeetingSeriesAdmin(ClearanceAwareAdmin):
 
 @admin.register(models.Person)
 class PersonAdmin(ClearanceAwareAdmin):
-    list_display = ["name", "honorific", "title", "organization", "country"]
+    list_display = ["name", "honorific", "title", "organization", "country", "email"]
     list_filter = ["country"]
-    search_fields = ["name", "title"]
+    search_fields = ["name", "title", "email"]
     autocomplete_fields = ["organization"]
 
 
 @admin.register(models.Organization)
 class OrganizationAdmin(ClearanceAwareAdmin):
-    list_display = ["name", "acronym", "kind", "country", "parent"]
+    list_display = ["name", "acronym", "kind", "country", "parent", "contact_email"]
     list_filter = ["kind", "country"]
-    search_fields = ["name", "acronym"]
+    search_fields = ["name", "acronym", "contact_email"]
     autocomplete_fields = ["parent"]
 
 

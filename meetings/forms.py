@@ -814,7 +814,7 @@ class PersonForm(DuplicateGuardMixin, StyledFormMixin, forms.ModelForm):
 
     class Meta:
         model = Person
-        fields = ["name", "honorific", "country", "organization", "title", "notes"]
+        fields = ["name", "honorific", "country", "organization", "title", "email", "notes"]
         widgets = {
             "country": ChoicesSelect,
             "organization": LookupSelect("organization-lookup", label=organization_label),
@@ -847,7 +847,7 @@ class OrganizationForm(DuplicateGuardMixin, StyledFormMixin, forms.ModelForm):
 
     class Meta:
         model = Organization
-        fields = ["name", "acronym", "kind", "country", "parent"]
+        fields = ["name", "acronym", "kind", "country", "parent", "contact_email"]
         widgets = {
             "country": ChoicesSelect,
             "parent": LookupSelect("organization-lookup", label=organization_label),
@@ -946,3 +946,20 @@ class ActionStatusForm(StyledFormMixin, forms.ModelForm):
         if self.cleaned_data.get("status") not in (Action.Status.DONE, Action.Status.CANCELLED):
             self.cleaned_data["completed_on"] = None
         super()._post_clean()
+
+
+# Action reminders -------------------------------------------------------------------------
+
+
+class ReminderPreviewForm(StyledFormMixin, forms.Form):
+    """The reminder page's one question: how many days ahead to remind of."""
+
+    days = forms.IntegerField(
+        label="Due within (days)",
+        min_value=0,
+        max_value=365,
+        help_text="Overdue actions are always included.",
+        error_messages={"invalid": "Give a whole number of days, e.g. 14."},
+        # Text, not a number input: the browser would blank what was typed instead of showing it.
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "size": 6}),
+    )

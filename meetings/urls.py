@@ -10,6 +10,7 @@ from meetings.views import (
     health,
     lists,
     records,
+    reminders,
 )
 
 urlpatterns = [
@@ -19,6 +20,7 @@ urlpatterns = [
     path("meetings/<int:pk>/", details.meeting_detail, name="meeting-detail"),
     path("meetings/<int:pk>/history/", details.meeting_history_page, name="meeting-history"),
     path("actions/", lists.ActionListView.as_view(), name="action-list"),
+    path("actions/reminders/", reminders.action_reminders, name="action-reminders"),
     path("people/", lists.PersonListView.as_view(), name="person-list"),
     path("people/<int:pk>/", details.person_detail, name="person-detail"),
     path("organizations/", lists.OrganizationListView.as_view(), name="organization-list"),

@@ -29,6 +29,7 @@ class MeetingListView(RecordListView):
 
 class ActionListView(RecordListView):
     model = Action
+    template_name = "meetings/action_list.html"
     filterset_class = ActionFilter
     table_class = ActionTrackerTable
     title = "Actions"
