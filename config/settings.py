@@ -154,7 +154,8 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 6 * 1024 * 1024
 # clearance is the highest marking they may see.
 CLASSIFICATION_LEVELS = env_list("CLASSIFICATION_LEVELS", "UNCLASSIFIED,RESTRICTED,CONFIDENTIAL,SECRET")
 
-# E-mail: printed to the console by default; sent over SMTP once EMAIL_HOST is set.
+# E-mail: printed to the console in development unless EMAIL_HOST is set; production always
+# sends over SMTP (to a local mail server on port 25 unless told otherwise).
 email_host = os.environ.get("EMAIL_HOST", "")
 email_use_tls, email_use_ssl = env_bool("EMAIL_USE_TLS", False), env_bool("EMAIL_USE_SSL", False)
 if email_use_tls and email_use_ssl:
@@ -163,7 +164,7 @@ MAILERS = {
     "default": {
         "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
         "OPTIONS": {
-            "host": email_host,
+            "host": email_host or "localhost",
             "port": int(os.environ.get("EMAIL_PORT", "25")),
             "username": os.environ.get("EMAIL_HOST_USER", ""),
             "password": os.environ.get("EMAIL_HOST_PASSWORD", ""),
@@ -172,7 +173,7 @@ MAILERS = {
             "timeout": int(os.environ.get("EMAIL_TIMEOUT", "30")),
         },
     }
-    if email_host
+    if email_host or PRODUCTION
     else {"BACKEND": "django.core.mail.backends.console.EmailBackend"}
 }
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "defence-meetings@localhost")
