@@ -20,7 +20,7 @@ from meetings.models import (
     Person,
     Topic,
 )
-from meetings.widgets import AutocompleteSelect
+from meetings.widgets import AutocompleteSelect, QuickSelect
 
 COUNTRY_CHOICES = list(countries)
 
@@ -55,6 +55,12 @@ def date_range(field_name: str, label: str) -> django_filters.DateFromToRangeFil
     )
 
 
+def country_choice(label: str, method: str | None = None, empty_label: str = "Any country"):
+    return django_filters.ChoiceFilter(
+        choices=COUNTRY_CHOICES, method=method, label=label, empty_label=empty_label, widget=QuickSelect
+    )
+
+
 def autocomplete(model, kind: str, label: str, method: str) -> django_filters.ModelChoiceFilter:
     return django_filters.ModelChoiceFilter(
         queryset=model.objects.all(),
@@ -67,9 +73,7 @@ def autocomplete(model, kind: str, label: str, method: str) -> django_filters.Mo
 class MeetingFilter(ListFilterSet):
     q = search_box("Search")
     date = date_range("start_date", "Date")
-    country = django_filters.ChoiceFilter(
-        choices=COUNTRY_CHOICES, method="filter_country", label="Country", empty_label="Any country"
-    )
+    country = country_choice("Country", "filter_country")
     organization = autocomplete(Organization, "organizations", "Organisation", "filter_organization")
     person = autocomplete(Person, "people", "Person", "filter_person")
     topic = autocomplete(Topic, "topics", "Topic (with subtopics)", "filter_topic")
@@ -138,9 +142,7 @@ class ActionFilter(ListFilterSet):
         widget=forms.CheckboxInput,
     )
     due = date_range("due_date", "Due")
-    country = django_filters.ChoiceFilter(
-        choices=COUNTRY_CHOICES, method="filter_country", label="Responsible country", empty_label="Any"
-    )
+    country = country_choice("Responsible country", "filter_country", empty_label="Any")
     organization = autocomplete(
         Organization, "organizations", "Responsible organisation", "filter_organization"
     )
@@ -190,7 +192,7 @@ class ActionFilter(ListFilterSet):
 
 class PersonFilter(ListFilterSet):
     q = search_box("Name or title")
-    country = django_filters.ChoiceFilter(choices=COUNTRY_CHOICES, label="Country", empty_label="Any country")
+    country = country_choice("Country")
     organization = autocomplete(Organization, "organizations", "Organisation", "filter_organization")
 
     class Meta:
@@ -208,7 +210,7 @@ class PersonFilter(ListFilterSet):
 
 class OrganizationFilter(ListFilterSet):
     q = search_box("Name or acronym")
-    country = django_filters.ChoiceFilter(choices=COUNTRY_CHOICES, label="Country", empty_label="Any country")
+    country = country_choice("Country")
     kind = django_filters.MultipleChoiceFilter(
         distinct=False,
         choices=Organization.Kind.choices,
@@ -231,9 +233,7 @@ class OrganizationFilter(ListFilterSet):
 
 class TopicFilter(ListFilterSet):
     q = search_box("Name")
-    country = django_filters.ChoiceFilter(
-        choices=COUNTRY_CHOICES, method="filter_country", label="Related country", empty_label="Any country"
-    )
+    country = country_choice("Related country", "filter_country")
     parent = autocomplete(Topic, "topics", "Under", "filter_parent")
 
     class Meta:

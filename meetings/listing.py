@@ -35,7 +35,7 @@ BUFFERED_EXPORT_LIMIT = 50_000
 
 class ListPaginator(CappedPaginator):
     """Keeps the page size to the offered sizes, whatever the address asks for; counts
-    no further than 10,000 rows and reaches deep pages through their ids (see pagination).
+    no further than 1,000 rows and reaches deep pages through their ids (see pagination).
     """
 
     def __init__(self, object_list, per_page, *args, **kwargs):

@@ -1,12 +1,15 @@
 """Paging that stays fast on a million rows: a capped count, and deep pages without a deep scan.
 
 An exact ``COUNT(*)`` over hundreds of thousands of matches costs more than the page
-itself, and nobody reads "412,337" differently from "more than 10,000". So the list
-counts at most ``COUNT_LIMIT`` rows and says "more than 10,000" beyond that; pages past
-the limit are still reachable (the page is fetched, with one row more to know whether
-another page follows). A deep page (``OFFSET`` in the hundreds of thousands) first
-finds the ids of its rows alone, which an index-only scan answers, and then fetches
-just those rows (a "deferred join"), instead of reading every skipped row in full.
+itself, and nobody reads "412,337" differently from "more than 1,000": a person who
+sees that narrows the filters. So the list counts at most ``COUNT_LIMIT`` rows and says
+"more than 1,000" beyond that. Counting up to a limit costs in proportion to the limit:
+a filter matching 2% of a million meetings reads 50,000 rows to count 1,000 of them and
+half the table to count 10,000. Pages past the limit are still reachable (the page is
+fetched, with one row more to know whether another page follows). A deep page
+(``OFFSET`` in the hundreds of thousands) first finds the ids of its rows alone, which
+an index-only scan answers, and then fetches just those rows (a "deferred join"),
+instead of reading every skipped row in full.
 """
 
 from __future__ import annotations
@@ -19,7 +22,7 @@ from django_tables2.paginators import LazyPaginator
 
 from meetings.rows import ListRow
 
-COUNT_LIMIT = 10_000
+COUNT_LIMIT = 1_000
 # From this offset on, a page is fetched by its ids first (see the module docstring).
 DEFERRED_JOIN_OFFSET = 1_000
 

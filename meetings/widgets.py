@@ -1,7 +1,10 @@
 """Form widgets shared by filters and forms."""
 
 from django import forms
+from django.forms.utils import flatatt
 from django.urls import reverse
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 
 
 class AutocompleteSelect(forms.Select):
@@ -28,3 +31,26 @@ class AutocompleteSelect(forms.Select):
             options = [self.create_option(name, obj.pk, str(obj), True, i) for i, obj in enumerate(queryset)]
             groups.append((None, options, 0))
         return [(None, [self.create_option(name, "", "", not chosen, 0)], 0), *groups]
+
+
+class QuickSelect(forms.Select):
+    """A select whose options are written in Python rather than one template each.
+
+    Django renders every option through its own template; for the 250 countries of a
+    filter that was a third of a list page's time.
+    """
+
+    def render(self, name, value, attrs=None, renderer=None):
+        widget = self.get_context(name, value, attrs)["widget"]
+        options = format_html_join(
+            "",
+            '<option value="{}"{}>{}</option>',
+            (
+                (option["value"], mark_safe(" selected") if option["selected"] else "", option["label"])
+                for _group, group_options, _index in widget["optgroups"]
+                for option in group_options
+            ),
+        )
+        return format_html(
+            '<select name="{}"{}>{}</select>', widget["name"], flatatt(widget["attrs"]), options
+        )
