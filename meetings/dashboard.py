@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+import threading
 from collections import defaultdict
 from dataclasses import dataclass, replace
 from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import connection
+from django.db import connection, connections
 from django.db.models import Count, Max, Prefetch, Q, prefetch_related_objects
 from django.db.models.functions import TruncMonth, TruncQuarter
 from django.urls import reverse
@@ -135,25 +136,22 @@ def upcoming(today: datetime.date) -> Q:
 
 
 def build(user, today: datetime.date | None = None) -> dict:
-    """The dashboard's whole context for ``user``, from the cache when nothing changed since.
+    """The dashboard's whole context for ``user``: the short lists live, the figures cached.
 
-    What a person sees depends only on their clearance and the day, so the figures are
-    kept per clearance and day, under the current ``data_version``: any write to a
-    meeting, action, participant country, topic or responsible party gives a new version,
-    and the next view computes the figures afresh. ``DASHBOARD_CACHE_SECONDS`` (0 turns
-    it off) bounds how long writes that bypass the ORM (raw SQL updates) go unseen.
+    The lists (next and latest meetings, overdue and due-soon actions) are four sliced
+    queries on indexes and are always read afresh, so a meeting or action just saved is
+    there on the next view. The figures (counts and charts) aggregate two years of
+    records, which takes seconds on a million meetings; they are kept per clearance and
+    day (see ``figures``).
     """
-    today = today or timezone.localdate()
-    seconds = settings.DASHBOARD_CACHE_SECONDS
-    clearance = getattr(user, "clearance", None)
-    if not seconds or clearance is None or not user.is_authenticated:
-        return compute(user, today)
-    key = f"dashboard:{clearance}:{today.isoformat()}:{data_version()}"
-    context = cache.get(key)
-    if context is None:
-        context = compute(user, today)
-        cache.set(key, context, seconds)
-    return context
+    w = Windows(today or timezone.localdate())
+    return assemble(w, figures(user, w), live_lists(user, w))
+
+
+def compute(user, today: datetime.date) -> dict:
+    """The dashboard's whole context for ``user``, computed from the database."""
+    w = Windows(today)
+    return assemble(w, compute_figures(user, w), live_lists(user, w))
 
 
 # Every table the dashboard reads, with the change history that records each save and delete.
@@ -181,14 +179,71 @@ def data_version() -> str:
     return hashlib.blake2b(repr(row).encode(), digest_size=12).hexdigest()
 
 
-def compute(user, today: datetime.date) -> dict:
-    """The dashboard's whole context for ``user``, computed from the database."""
-    w = Windows(today)
+@dataclass(frozen=True)
+class Cached:
+    version: str
+    computed_at: datetime.datetime
+    figures: dict
+
+
+def figures(user, w: Windows) -> dict:
+    """The counts and charts for ``user``'s clearance, from the cache when they still hold.
+
+    Kept per clearance and day under the ``data_version`` they were computed at. When a
+    record has changed since, the figures are computed afresh before the page is shown;
+    or, with ``DASHBOARD_STALE_SECONDS`` set, the earlier figures are shown (marked with
+    the time they were computed) while one background thread per clearance computes
+    the new ones, so nobody waits seconds for a chart after every save.
+    ``DASHBOARD_CACHE_SECONDS`` (0 turns the cache off) bounds how long writes that
+    bypass the ORM (raw SQL updates) go unseen.
+    """
+    seconds = settings.DASHBOARD_CACHE_SECONDS
+    clearance = getattr(user, "clearance", None)
+    if not seconds or clearance is None or not user.is_authenticated:
+        return compute_figures(user, w)
+    key = f"dashboard:{clearance}:{w.today.isoformat()}"
+    version = data_version()
+    cached = cache.get(key)
+    if cached is not None and cached.version == version:
+        return cached.figures
+    stale_for = settings.DASHBOARD_STALE_SECONDS
+    if cached is not None and timezone.now() - cached.computed_at < datetime.timedelta(seconds=stale_for):
+        if cache.add(f"{key}:refreshing", True, stale_for):
+            start_refresh(user, w, key)
+        return {**cached.figures, "figures_as_of": cached.computed_at}
+    return store(key, version, compute_figures(user, w))
+
+
+def store(key: str, version: str, computed: dict) -> dict:
+    cache.set(key, Cached(version, timezone.now(), computed), settings.DASHBOARD_CACHE_SECONDS)
+    return computed
+
+
+def refresh(user, w: Windows, key: str) -> None:
+    """Compute the figures for ``key`` and keep them (run by ``start_refresh``'s thread)."""
+    try:
+        version = data_version()  # read first: a write made meanwhile gives a newer version
+        store(key, version, compute_figures(user, w))
+    finally:
+        cache.delete(f"{key}:refreshing")
+
+
+def start_refresh(user, w: Windows, key: str) -> None:
+    def run():
+        try:
+            refresh(user, w, key)
+        finally:
+            connections.close_all()
+
+    threading.Thread(target=run, name=f"refresh {key}", daemon=True).start()
+
+
+def compute_figures(user, w: Windows) -> dict:
+    """Counts and charts: aggregates over two years of the records ``user`` may see."""
     meetings = Meeting.objects.visible_to(user)
     actions = Action.objects.visible_to(user).open()
-    open_statuses = [str(status) for status in Action.OPEN_STATUSES]
 
-    # 1. Meeting counts, and the highest marking among every meeting a chart or count uses.
+    # Meeting counts, and the highest marking among every meeting a chart or count uses.
     meeting_totals = (
         meetings.filter(held(w.today, w.earliest) | upcoming(w.today))
         .order_by()
@@ -198,15 +253,26 @@ def compute(user, today: datetime.date) -> dict:
             marking=Max("classification"),
         )
     )
-    # 2. Action counts, and the highest marking among their meetings.
+    # Action counts, and the highest marking among their meetings.
     action_totals = actions.order_by().aggregate(
         open=Count("pk"),
         overdue=Count("pk", filter=Q(due_date__lt=w.today)),
         due_soon=Count("pk", filter=Q(due_date__gte=w.today, due_date__lte=w.due_soon_end)),
         marking=Max("meeting__classification"),
     )
+    return {
+        "meeting_totals": meeting_totals,
+        "action_totals": action_totals,
+        **month_charts(meetings, w),
+        "partners": partner_chart(user, w),
+        "partner_start": w.partner_start,
+        "topic_trend": topic_trend(user, w),
+    }
 
-    # 3-4. The next and the latest meetings.
+
+def live_lists(user, w: Windows) -> dict[str, list]:
+    """The next and the latest meetings, and overdue and due-soon actions with their parties."""
+    meetings = Meeting.objects.visible_to(user)
     upcoming_meetings = list(
         meetings.filter(upcoming(w.today)).order_by("start_date", "start_time", "pk")[:LIST_LENGTH]
     )
@@ -214,7 +280,6 @@ def compute(user, today: datetime.date) -> dict:
     for meeting in upcoming_meetings:
         meeting.days_away = (meeting.start_date - w.today).days
 
-    # 5-7. Overdue and due-soon actions, with their meeting and parties.
     action_rows = Action.objects.visible_to(user).select_related("meeting", "responsible_person")
     overdue = list(action_rows.overdue(w.today).order_by("due_date", "pk")[:LIST_LENGTH])
     due_soon = list(action_rows.due_within(DUE_SOON_DAYS, w.today).order_by("due_date", "pk")[:LIST_LENGTH])
@@ -224,13 +289,21 @@ def compute(user, today: datetime.date) -> dict:
     for action in overdue + due_soon:
         action.days_left = (action.due_date - w.today).days
         action.days_late = -action.days_left
+    return {
+        "upcoming": upcoming_meetings,
+        "recent": recent_meetings,
+        "overdue": overdue,
+        "due_soon": due_soon,
+    }
 
-    listed = [m.classification for m in upcoming_meetings + recent_meetings]
-    listed += [a.meeting.classification for a in overdue + due_soon]
-    page_marking = max(
-        [meeting_totals["marking"] or 0, action_totals["marking"] or 0, *listed],
-    )
 
+def assemble(w: Windows, figures: dict, lists: dict[str, list]) -> dict:
+    """The template's context: count cards, the four panels, charts and the page's marking."""
+    meeting_totals, action_totals = figures["meeting_totals"], figures["action_totals"]
+    open_statuses = [str(status) for status in Action.OPEN_STATUSES]
+    listed = [m.classification for m in lists["upcoming"] + lists["recent"]]
+    listed += [a.meeting.classification for a in lists["overdue"] + lists["due_soon"]]
+    page_marking = max([meeting_totals["marking"] or 0, action_totals["marking"] or 0, *listed])
     stats = [
         Stat(
             "Meetings held",
@@ -285,7 +358,7 @@ def compute(user, today: datetime.date) -> dict:
             "upcoming",
             "Upcoming meetings",
             "bi-calendar-event",
-            upcoming_meetings,
+            lists["upcoming"],
             meeting_totals["upcoming"],
             stats[1].url,
             "No meetings planned or confirmed from today.",
@@ -295,7 +368,7 @@ def compute(user, today: datetime.date) -> dict:
             "overdue",
             "Overdue actions",
             "bi-exclamation-triangle",
-            overdue,
+            lists["overdue"],
             action_totals["overdue"],
             stats[3].url,
             "Nothing overdue.",
@@ -305,7 +378,7 @@ def compute(user, today: datetime.date) -> dict:
             "recent",
             "Recently held",
             "bi-clock-history",
-            recent_meetings,
+            lists["recent"],
             None,
             list_url("meeting-list", date_before=w.today.isoformat(), status=Meeting.Status.HELD),
             "No meetings held yet.",
@@ -314,7 +387,7 @@ def compute(user, today: datetime.date) -> dict:
             "due-soon",
             f"Due in the next {DUE_SOON_DAYS} days",
             "bi-hourglass-split",
-            due_soon,
+            lists["due_soon"],
             action_totals["due_soon"],
             due_soon_url,
             f"No open action falls due in the next {DUE_SOON_DAYS} days.",
@@ -323,13 +396,10 @@ def compute(user, today: datetime.date) -> dict:
     ]
 
     return {
+        **figures,
         "today": w.today,
         "stats": stats,
         "panels": panels,
-        **month_charts(meetings, w),
-        "partners": partner_chart(user, w),
-        "partner_start": w.partner_start,
-        "topic_trend": topic_trend(user, w),
         "page_marking": page_marking,
     }
 
