@@ -64,6 +64,7 @@ class RecordListView(SingleTableMixin, FilterView):
     select_related: tuple[str, ...] = ()
     prefetch_related: tuple = ()
     marking_accessor: str | None = None  # where a row's classification marking is
+    export_prefetch_related: tuple = ()  # what the table's export-only columns read
 
     def get_queryset(self):
         queryset = self.model.objects.visible_to(self.request.user)
@@ -71,6 +72,8 @@ class RecordListView(SingleTableMixin, FilterView):
             queryset = queryset.select_related(*self.select_related)
         if self.prefetch_related:
             queryset = queryset.prefetch_related(*self.prefetch_related)
+        if self.export_format and self.export_prefetch_related:
+            queryset = queryset.prefetch_related(*self.export_prefetch_related)
         return queryset
 
     # Columns -------------------------------------------------------------------
@@ -90,6 +93,8 @@ class RecordListView(SingleTableMixin, FilterView):
         return preference.columns if preference else None
 
     def get_table_kwargs(self) -> dict:
+        if self.export_format:
+            return {"exclude": ()}  # an export carries every column, so that it imports back whole
         meta = self.table_class.Meta
         chosen = self.chosen_columns()
         names = list(meta.sequence)
@@ -165,7 +170,7 @@ class RecordListView(SingleTableMixin, FilterView):
 
     def export_rows(self, table) -> Iterator[list]:
         """The header, then one row of plain values per record, fetched in chunks."""
-        columns = [column for column in table.columns if not column.column.exclude_from_export]
+        columns = [column for column in table.columns.iterall() if not column.column.exclude_from_export]
         yield [str(column.header) for column in columns]
         for record in table.data.data.iterator(chunk_size=2000):
             row = ListRow(record, table=table)

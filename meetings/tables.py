@@ -1,5 +1,7 @@
 """Declarative tables for every list. Columns listed in ``Meta.default_hidden`` start
 hidden; the person can show them (and hide others) from the list's column chooser.
+Columns made by ``export_only`` are never shown: they carry, in exports, what an import
+needs to rebuild each record (see meetings/importing/).
 """
 
 import django_tables2 as tables
@@ -8,6 +10,8 @@ from django.utils.dateformat import format as date_format
 from django.utils.html import format_html, format_html_join
 
 from meetings.country_names import country_name, country_url
+from meetings.forms import organization_label
+from meetings.importing.notation import encode_item, encode_items
 from meetings.models import Action, Meeting, Organization, Person, Topic
 
 
@@ -33,6 +37,10 @@ class CountryColumn(tables.Column):
 
     def value(self, value):
         return country_name(value)
+
+
+def export_only(verbose_name: str, accessor: str = "pk") -> tables.Column:
+    return tables.Column(accessor=accessor, verbose_name=verbose_name, visible=False, orderable=False)
 
 
 class ListTable(tables.Table):
@@ -70,6 +78,21 @@ class MeetingTable(ListTable):
     topics = tables.Column(accessor="pk", verbose_name="Topics", orderable=False)
     series = tables.Column()
     classification = tables.Column(verbose_name="Marking")
+    # For exports: what an import needs to rebuild the meeting and its rows.
+    end_date = export_only("End date", "end_date")
+    start_time = export_only("Start time", "start_time")
+    end_time = export_only("End time", "end_time")
+    timezone = export_only("Time zone", "timezone")
+    venue = export_only("Venue", "venue")
+    city = export_only("City", "city")
+    country = export_only("Country (where)", "country")
+    mentioned = export_only("Countries mentioned")
+    organizations = export_only("Organisations")
+    summary = export_only("Summary", "summary")
+    outcome = export_only("Outcome", "outcome")
+    attendees = export_only("Attendees")
+    topic_notes = export_only("Topic notes")
+    actions = export_only("Actions")
 
     class Meta(ListTable.Meta):
         model = Meeting
@@ -105,7 +128,9 @@ class MeetingTable(ListTable):
         return record.place
 
     def _participants(self, record) -> list:
-        return [c.country for c in record.countries.all() if c.role == "participant"]
+        return sorted(
+            (c.country for c in record.countries.all() if c.role == "participant"), key=lambda c: c.name
+        )
 
     def render_countries(self, record):
         return format_html_join(
@@ -126,6 +151,69 @@ class MeetingTable(ListTable):
 
     def value_topics(self, record):
         return "; ".join(note.topic.name for note in record.topic_notes.all())
+
+    # Export-only values, in the notation of meetings/importing/notation.py.
+
+    def value_mentioned(self, record):
+        return "; ".join(sorted(c.country.name for c in record.countries.all() if c.role == "mentioned"))
+
+    def value_organizations(self, record):
+        return encode_items(sorted(encode_item([organization_label(o)]) for o in record.organizations.all()))
+
+    def value_attendees(self, record):
+        return encode_items(
+            encode_item(
+                a.person.name,
+                a.title,
+                organization_label(a.organization) if a.organization else "",
+                a.delegation.name if a.delegation else "",
+                a.get_role_display(),
+                a.get_status_display(),
+            )
+            for a in record.attendances.all()
+        )
+
+    def value_topic_notes(self, record):
+        return encode_items(
+            encode_item(self._topic_path(note.topic_id), note.note) for note in record.topic_notes.all()
+        )
+
+    def value_actions(self, record):
+        return encode_items(
+            encode_item(
+                action.description,
+                action.due_date.isoformat() if action.due_date else "",
+                action.get_status_display(),
+                _party_labels(action),
+                action.responsible_person.name if action.responsible_person else "",
+                action.completed_on.isoformat() if action.completed_on else "",
+                action.completion_note,
+            )
+            for action in record.actions.all()
+        )
+
+    def _topic_path(self, pk: int) -> str:
+        """ "Regional security › Horn of Africa", from one query of the whole tree per export."""
+        if not hasattr(self, "_topic_tree"):
+            self._topic_tree = {
+                pk: (parent, name)
+                for pk, parent, name in Topic.objects.values_list("pk", "parent_id", "name")
+            }
+        names, seen = [], set()
+        while pk is not None and pk not in seen:
+            seen.add(pk)
+            parent, name = self._topic_tree.get(pk, (None, ""))
+            names.insert(0, name)
+            pk = parent
+        return " › ".join(names)
+
+
+def _party_labels(action) -> list[str]:
+    """Countries, then organisations, each sorted: the order does not depend on the ids."""
+    parties = list(action.parties.all())
+    countries = sorted(p.country.name for p in parties if not p.organization_id)
+    organizations = sorted(organization_label(p.organization) for p in parties if p.organization_id)
+    return countries + organizations
 
 
 class ActionTable(ListTable):
@@ -186,6 +274,8 @@ class PersonTable(ListTable):
     title = tables.Column(verbose_name="Current title")
     organization = tables.Column(linkify=True, verbose_name="Organisation")
     country = CountryColumn()
+    email = export_only("E-mail", "email")
+    notes = export_only("Notes", "notes")
 
     class Meta(ListTable.Meta):
         model = Person
@@ -194,6 +284,9 @@ class PersonTable(ListTable):
         default_hidden = ("honorific",)
         always_visible = ("name",)
 
+    def value_organization(self, record):
+        return organization_label(record.organization) if record.organization else ""
+
 
 class OrganizationTable(ListTable):
     name = tables.Column(linkify=True, attrs={"td": {"class": "fw-semibold"}})
@@ -201,12 +294,16 @@ class OrganizationTable(ListTable):
     kind = tables.Column()
     country = CountryColumn()
     parent = tables.Column(linkify=True, verbose_name="Part of")
+    contact_email = export_only("Contact e-mail", "contact_email")
 
     class Meta(ListTable.Meta):
         model = Organization
         fields = ()
         sequence = ("name", "acronym", "kind", "country", "parent")
         always_visible = ("name",)
+
+    def value_parent(self, record):
+        return organization_label(record.parent) if record.parent else ""
 
 
 class TopicTable(ListTable):

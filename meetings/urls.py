@@ -8,6 +8,7 @@ from meetings.views import (
     editing,
     from_text,
     health,
+    importing,
     lists,
     records,
     reminders,
@@ -49,4 +50,6 @@ urlpatterns = [
     path("topics/<int:pk>/edit/", records.topic_update, name="topic-update"),
     path("topics/<int:pk>/delete/", records.topic_delete, name="topic-delete"),
     path("topics/quick-add/", records.topic_quick_create, name="topic-quick-create"),
+    path("import/", importing.import_upload, name="import"),
+    path("import/confirm/", importing.import_confirm, name="import-confirm"),
 ]

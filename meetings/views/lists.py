@@ -4,7 +4,16 @@ from django.db.models import Prefetch
 
 from meetings.filters import ActionFilter, MeetingFilter, OrganizationFilter, PersonFilter, TopicFilter
 from meetings.listing import RecordListView
-from meetings.models import Action, ActionParty, Meeting, MeetingTopic, Organization, Person, Topic
+from meetings.models import (
+    Action,
+    ActionParty,
+    Attendance,
+    Meeting,
+    MeetingTopic,
+    Organization,
+    Person,
+    Topic,
+)
 from meetings.tables import MeetingTable, OrganizationTable, PersonTable, TopicTable
 from meetings.views.action_updates import ActionTrackerTable
 
@@ -23,6 +32,16 @@ class MeetingListView(RecordListView):
     prefetch_related = (
         "countries",
         Prefetch("topic_notes", queryset=MeetingTopic.objects.select_related("topic")),
+    )
+    export_prefetch_related = (
+        "organizations",
+        Prefetch("attendances", queryset=Attendance.objects.select_related("person", "organization")),
+        Prefetch(
+            "actions",
+            queryset=Action.objects.select_related("responsible_person").prefetch_related(
+                Prefetch("parties", queryset=ActionParty.objects.select_related("organization"))
+            ),
+        ),
     )
     marking_accessor = "classification"
 
