@@ -20,6 +20,7 @@ from difflib import SequenceMatcher
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, models, transaction
 from django.db.models import F, ProtectedError, Q
+from simple_history.utils import bulk_create_with_history
 
 from meetings import classification
 from meetings.models import (
@@ -128,12 +129,12 @@ def meeting_save(
             meeting.save()
             if organizations is not None:
                 meeting.organizations.set(list(organizations))
-            _write_rows(meeting, attendances, new_rows)
-            _write_rows(meeting, topics, new_rows)
-            _write_actions(meeting, actions, new_rows)
+            _write_rows(user, meeting, attendances, new_rows)
+            _write_rows(user, meeting, topics, new_rows)
+            _write_actions(user, meeting, actions, new_rows)
             replaced_files = _stored_files(meeting, sources)
-            _write_rows(meeting, sources, new_rows, written_files)
-            _sync_countries(meeting, participants, mentioned)
+            _write_rows(user, meeting, sources, new_rows, written_files)
+            _sync_countries(user, meeting, participants, mentioned)
             still_used = set(Source.objects.filter(file__in=replaced_files).values_list("file", flat=True))
             unused = [name for name in replaced_files if name not in still_used]
             transaction.on_commit(lambda: _delete_files(unused))
@@ -166,48 +167,74 @@ def _claim_version(user: User, meeting: Meeting, expected_version: int | None, o
     meeting.version = expected_version + 1
 
 
-def _write_rows(meeting: Meeting, rows: Rows, new_rows: list, written_files: list | None = None) -> None:
+def _write_rows(
+    user: User, meeting: Meeting, rows: Rows, new_rows: list, written_files: list | None = None
+) -> None:
+    """Delete, update and create one kind of row; new rows go in with one insert (and one
+    for their history) rather than two per row.
+    """
     for row in rows.delete:
         if row.meeting_id != meeting.pk:
             raise SaveRefused("A row belongs to another meeting. Nothing was saved.")
         row.delete()
+    created = []
     for row in rows.save:
         if row.pk is not None and row.meeting_id != meeting.pk:
             raise SaveRefused("A row belongs to another meeting. Nothing was saved.")
         row.meeting = meeting
         uploading = isinstance(row, Source) and row.file and not row.file._committed
+        if row.pk is None and not uploading:
+            created.append(row)
+            continue
         if row.pk is None:
             new_rows.append(row)
         row.save()
         if uploading and written_files is not None:
             written_files.append(row.file.name)
+    _create_with_history(user, created, new_rows)
 
 
-def _write_actions(meeting: Meeting, actions: Rows[ActionInput], new_rows: list) -> None:
-    _write_rows(meeting, Rows(save=[item.action for item in actions.save], delete=actions.delete), new_rows)
+def _create_with_history(user: User, rows: list[models.Model], new_rows: list) -> None:
+    """Insert new rows of one model in bulk, each with its change-history entry."""
+    if not rows:
+        return
+    bulk_create_with_history(rows, type(rows[0]), default_user=user)
+    new_rows.extend(rows)
+
+
+def _write_actions(user: User, meeting: Meeting, actions: Rows[ActionInput], new_rows: list) -> None:
+    existing = {item.action.pk for item in actions.save if item.action.pk is not None}
+    _write_rows(
+        user, meeting, Rows(save=[item.action for item in actions.save], delete=actions.delete), new_rows
+    )
+    parties = []
     for item in actions.save:
-        _sync_parties(item.action, item.countries, item.organizations)
+        parties += _party_changes(
+            item.action, item.countries, item.organizations, stored=item.action.pk in existing
+        )
+    _create_with_history(user, parties, new_rows)
 
 
-def _sync_parties(action: Action, countries: Iterable[str], organizations: Iterable[Organization]) -> None:
+def _party_changes(
+    action: Action, countries: Iterable[str], organizations: Iterable[Organization], *, stored: bool
+) -> list[ActionParty]:
+    """Delete the parties no longer wanted; return the new ones to create."""
     wanted_countries = {code for code in countries if code}
     wanted_organizations = {organization.pk for organization in organizations}
-    for party in action.parties.all():
+    for party in action.parties.all() if stored else ():
         if party.organization_id in wanted_organizations:
             wanted_organizations.discard(party.organization_id)
         elif party.organization_id is None and party.country.code in wanted_countries:
             wanted_countries.discard(party.country.code)
         else:
             party.delete()
-    # Row by row rather than bulk_create: each write then reaches the change history.
-    for code in sorted(wanted_countries):
-        ActionParty.objects.create(action=action, country=code)
-    for pk in sorted(wanted_organizations):
-        ActionParty.objects.create(action=action, organization_id=pk)
+    return [ActionParty(action=action, country=code) for code in sorted(wanted_countries)] + [
+        ActionParty(action=action, organization_id=pk) for pk in sorted(wanted_organizations)
+    ]
 
 
 def _sync_countries(
-    meeting: Meeting, participants: Iterable[str] | None, mentioned: Iterable[str] | None
+    user: User, meeting: Meeting, participants: Iterable[str] | None, mentioned: Iterable[str] | None
 ) -> None:
     """Participants are the host, every delegation and the extra participants; the rest are mentioned."""
     stored = {
@@ -229,8 +256,11 @@ def _sync_countries(
         elif role != row.role:
             row.role = role
             row.save(update_fields=["role"])
-    for code, role in sorted(wanted.items()):
-        MeetingCountry.objects.create(meeting=meeting, country=code, role=role)
+    _create_with_history(
+        user,
+        [MeetingCountry(meeting=meeting, country=code, role=role) for code, role in sorted(wanted.items())],
+        [],
+    )
 
 
 def _stored_files(meeting: Meeting, sources: Rows[Source]) -> list[str]:
