@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from itertools import groupby
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -24,6 +24,7 @@ from django.utils import timezone
 from django_countries import countries
 from django_countries.fields import Country
 
+from meetings.delegations import delegations
 from meetings.history import meeting_history, record_history
 from meetings.models import (
     Action,
@@ -46,24 +47,6 @@ TOP_TOPICS = 10
 # so the page costs the same for a country met a million times as for one met twice.
 COUNTRY_SAMPLE = 500
 OPEN_STATUS_QUERY = "&".join(f"status={status}" for status in Action.OPEN_STATUSES)
-
-ROLE_ORDER = {
-    Attendance.Role.HEAD: 0,
-    Attendance.Role.HOST: 1,
-    Attendance.Role.DELEGATE: 2,
-    Attendance.Role.OBSERVER: 3,
-    Attendance.Role.NOTE_TAKER: 4,
-}
-
-
-@dataclass
-class Delegation:
-    """The attendees of one country's delegation, heads of delegation first."""
-
-    country: Country | None
-    is_host: bool
-    attendances: list[Attendance] = field(default_factory=list)
-
 
 @dataclass
 class Limited:
@@ -141,25 +124,6 @@ def _utc_offset(meeting: Meeting) -> str:
     moment = datetime.datetime.combine(meeting.start_date, meeting.start_time or datetime.time(12), zone)
     offset = moment.strftime("%z")
     return f"UTC{offset[:3]}:{offset[3:]}" if offset else ""
-
-
-def _delegations(meeting: Meeting, attendances: Iterable[Attendance]) -> list[Delegation]:
-    """Attendees by delegation: the host's first, then by country name, then those with none."""
-    groups: dict[str, Delegation] = {}
-    for attendance in attendances:
-        code = attendance.delegation.code or ""
-        if code not in groups:
-            groups[code] = Delegation(
-                country=attendance.delegation if code else None,
-                is_host=bool(code) and code == meeting.host_country.code,
-            )
-        groups[code].attendances.append(attendance)
-    for group in groups.values():
-        group.attendances.sort(key=lambda a: (ROLE_ORDER.get(a.role, 9), a.person.name))
-    return sorted(
-        groups.values(),
-        key=lambda g: (g.country is None, not g.is_host, g.country.name if g.country else ""),
-    )
 
 
 def _newest_first(meetings: QuerySet) -> QuerySet:
@@ -281,7 +245,7 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "utc_offset": _utc_offset(meeting),
             "parent": parent,
             "side_meetings": side_meetings,
-            "delegations": _delegations(meeting, meeting.attendances.all()),
+            "delegations": delegations(meeting, meeting.attendances.all()),
             "topic_notes": topic_notes,
             "actions": actions,
             "participants": participants,
