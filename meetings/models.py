@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime
+import hashlib
+import secrets
 
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
@@ -602,20 +604,51 @@ class ListPreference(models.Model):
         return f"{self.user} · {self.list_name}"
 
 
+def _token_digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+class CalendarFeedQuerySet(models.QuerySet):
+    def for_token(self, token: str) -> CalendarFeed | None:
+        """The feed whose address holds this token, found through the unique index on its digest."""
+        return self.select_related("user").filter(token=_token_digest(token)).first()
+
+
 class CalendarFeed(models.Model):
     """A person's private calendar subscription: the secret in its address is the only key.
 
-    Revoking deletes the row, so the old address answers 404 at once; a new row gives a
-    new address.
+    Only a SHA-256 digest of the secret is stored, so a copy of the database opens no
+    feed. Revoking deletes the row, so the old address answers 404 at once; a new row
+    gives a new address.
     """
+
+    # How stale ``last_used_at`` may get: calendar clients poll often, and writing on
+    # every poll would turn each read into a write.
+    USE_RECORDED_EVERY = datetime.timedelta(hours=1)
 
     user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="calendar_feed")
     token = models.CharField(max_length=64, unique=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     last_used_at = models.DateTimeField(null=True, blank=True, editable=False)
 
+    objects = CalendarFeedQuerySet.as_manager()
+
     def __str__(self) -> str:
         return f"Calendar feed of {self.user}"
+
+    @classmethod
+    def new_token(cls) -> tuple[str, str]:
+        """A fresh secret for an address, and the digest to store for it."""
+        token = secrets.token_urlsafe(32)
+        return token, _token_digest(token)
+
+    def record_use(self) -> None:
+        """Note that a calendar read the feed, at most once per ``USE_RECORDED_EVERY``."""
+        now = timezone.now()
+        if self.last_used_at and now - self.last_used_at < self.USE_RECORDED_EVERY:
+            return
+        CalendarFeed.objects.filter(pk=self.pk).update(last_used_at=now)
+        self.last_used_at = now
 
 
 # Every record keeps its change history: who changed what, when, field by field, inline

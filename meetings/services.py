@@ -27,6 +27,7 @@ from meetings.models import (
     Action,
     ActionParty,
     Attendance,
+    CalendarFeed,
     Meeting,
     MeetingCountry,
     MeetingTopic,
@@ -504,6 +505,28 @@ def action_update_status(
     except IntegrityError as error:
         raise SaveRefused("A done action needs the date it was done.") from error
     return action
+
+
+# Calendar subscriptions ------------------------------------------------------------------
+
+
+def calendar_feed_issue(*, user: User) -> str:
+    """Give the person a new private calendar address, replacing (and so closing) any old one.
+
+    Returns the secret of the address: it is stored only as a digest, so this is the one
+    moment it can be shown.
+    """
+    token, digest = CalendarFeed.new_token()
+    with transaction.atomic():
+        CalendarFeed.objects.filter(user=user).delete()
+        CalendarFeed.objects.create(user=user, token=digest)
+    return token
+
+
+def calendar_feed_revoke(*, user: User) -> bool:
+    """Close the person's calendar address; whether there was one."""
+    deleted, _ = CalendarFeed.objects.filter(user=user).delete()
+    return bool(deleted)
 
 
 # Names that probably mean the same person or organisation --------------------------------

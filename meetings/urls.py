@@ -3,6 +3,7 @@ from django.urls import path
 from meetings.views import (
     action_updates,
     autocomplete,
+    calendar,
     dashboard,
     details,
     editing,
@@ -20,6 +21,7 @@ urlpatterns = [
     path("meetings/", lists.MeetingListView.as_view(), name="meeting-list"),
     path("meetings/<int:pk>/", details.meeting_detail, name="meeting-detail"),
     path("meetings/<int:pk>/history/", details.meeting_history_page, name="meeting-history"),
+    path("meetings/<int:pk>/calendar.ics", calendar.meeting_calendar, name="meeting-calendar"),
     path("actions/", lists.ActionListView.as_view(), name="action-list"),
     path("actions/reminders/", reminders.action_reminders, name="action-reminders"),
     path("people/", lists.PersonListView.as_view(), name="person-list"),
@@ -29,6 +31,10 @@ urlpatterns = [
     path("topics/", lists.TopicListView.as_view(), name="topic-list"),
     path("topics/<int:pk>/", details.topic_detail, name="topic-detail"),
     path("countries/<str:code>/", details.country_detail, name="country-detail"),
+    path("calendar/", calendar.calendar_subscription, name="calendar-subscription"),
+    path("calendar/new/", calendar.calendar_subscription_issue, name="calendar-subscription-issue"),
+    path("calendar/revoke/", calendar.calendar_subscription_revoke, name="calendar-subscription-revoke"),
+    path("calendar/feed/<str:token>.ics", calendar.calendar_feed, name="calendar-feed"),
     path("autocomplete/<str:kind>/", autocomplete.autocomplete, name="autocomplete"),
     # Entering and changing records.
     path("meetings/new/", editing.meeting_create, name="meeting-create"),

@@ -9,6 +9,7 @@ from django.contrib.auth.models import Group
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from meetings.models import MeetingCountry
+from meetings.services import calendar_feed_issue
 from tests.conftest import SECRET, UNCLASSIFIED
 from tests.factories import (
     ActionFactory,
@@ -57,7 +58,8 @@ def world():
         classification=SECRET,
         series=series,
         parent=open_meeting,
-        start_date=datetime.date(2024, 6, 10),
+        # Coming: it also belongs in calendar feeds and the dashboard's coming meetings.
+        start_date=datetime.date.today() + datetime.timedelta(days=30),
     )
     for meeting in (open_meeting, secret):
         MeetingCountry.objects.create(meeting=meeting, country="KE")
@@ -97,6 +99,8 @@ def candidate_urls(world) -> list[str]:
             name = next(iter(converters), "")
             if name == "kind":
                 urls += ["/" + route.replace("<str:kind>", kind) for kind in AUTOCOMPLETE_KINDS]
+            elif name == "token":
+                urls += ["/" + route.replace("<str:token>", token) for token in world.get("feed_tokens", [])]
             elif name == "code":
                 urls += ["/" + route.replace("<str:code>", code) for code in ("KE", "ke", "GB")]
             else:
@@ -127,7 +131,9 @@ def walk(client, urls) -> tuple[list[str], list[str]]:
 def test_an_unclassified_editor_sees_nothing_of_a_secret_meeting_anywhere(client, world):
     editor = UserFactory(username="low-editor", role="editor", clearance=UNCLASSIFIED)
     client.force_login(editor)
+    world["feed_tokens"] = [calendar_feed_issue(user=editor)]
     urls = [u for u in candidate_urls(world) if not u.startswith("/admin/")]
+    assert any(u.startswith("/calendar/feed/") for u in urls)
     leaks, visited = walk(client, urls)
     assert leaks == []
     assert len(set(visited)) >= 25
@@ -154,6 +160,8 @@ def test_the_secret_meeting_is_visible_to_someone_cleared(client, world):
     assert SECRET_WORD in body(client.get(f"/meetings/{world['secret'].pk}/"))
     assert SECRET_WORD in body(client.get("/meetings/", {"export": "csv"}))
     assert SECRET_WORD in body(client.get(f"/people/{world['person'].pk}/"))
+    assert SECRET_WORD in body(client.get(f"/meetings/{world['secret'].pk}/calendar.ics"))
+    assert SECRET_WORD in body(client.get(f"/calendar/feed/{calendar_feed_issue(user=cleared)}.ics"))
 
 
 def test_the_admin_refuses_a_delete_that_reaches_a_hidden_meeting(client, world):

@@ -408,3 +408,33 @@
     }
   }).observe(document.documentElement, { childList: true, subtree: true });
 })();
+
+// Copy buttons: data-copy-target names the field whose value goes to the clipboard.
+(function () {
+  "use strict";
+
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest("[data-copy-target]");
+    if (!button) return;
+    var field = document.getElementById(button.dataset.copyTarget);
+    if (!field) return;
+    var label = button.querySelector("span") || button;
+    var done = function () {
+      var before = label.textContent;
+      label.textContent = button.dataset.copiedText || "Copied";
+      setTimeout(function () { label.textContent = before; }, 2000);
+    };
+    field.select();
+    if (navigator.clipboard && window.isSecureContext) {
+      navigator.clipboard.writeText(field.value).then(done, function () {
+        if (document.execCommand("copy")) done();
+      });
+    } else if (document.execCommand("copy")) {
+      done();
+    }
+  });
+
+  document.addEventListener("focusin", function (event) {
+    if (event.target.matches && event.target.matches("[data-select-on-focus]")) event.target.select();
+  });
+})();
