@@ -22,6 +22,7 @@ def screens() -> dict[str, str]:
         "organization": Organization.objects.get(acronym="BATUK").get_absolute_url(),
         "topic": Topic.objects.get(name="Counter-terrorism").get_absolute_url(),
         "country": "/countries/KE/",
+        "calendar": "/calendar/",
     }
 
 
