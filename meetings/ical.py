@@ -11,12 +11,12 @@ import datetime
 from collections.abc import Callable, Iterable
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 from icalendar import Calendar, Event
 
 from meetings.delegations import delegations
-from meetings.models import Attendance, Meeting, MeetingTopic
+from meetings.models import Attendance, Meeting
 
 PRODID = "-//Defence meetings//Meeting calendar//EN"
 UID_DOMAIN = "defence-meetings"
@@ -37,14 +37,6 @@ STATUSES = {
 }
 
 
-def with_event_details(meetings: QuerySet) -> QuerySet:
-    """What an event's description needs, fetched in a fixed number of queries."""
-    return meetings.prefetch_related(
-        Prefetch("attendances", queryset=Attendance.objects.select_related("person", "organization")),
-        Prefetch("topic_notes", queryset=MeetingTopic.objects.select_related("topic")),
-    )
-
-
 def feed_meetings(visible: QuerySet, today: datetime.date | None = None) -> QuerySet:
     """The meetings a feed lists: coming ones and those of the past year, nearest to today first."""
     today = today or timezone.localdate()
@@ -52,7 +44,7 @@ def feed_meetings(visible: QuerySet, today: datetime.date | None = None) -> Quer
     coming = window.filter(start_date__gte=today).order_by("start_date", "pk")
     past = window.filter(start_date__lt=today).order_by("-start_date", "-pk")
     ids = [*coming.values_list("pk", flat=True)[:FEED_LIMIT], *past.values_list("pk", flat=True)[:FEED_LIMIT]]
-    return with_event_details(visible.filter(pk__in=ids)).order_by("start_date", "pk")
+    return visible.filter(pk__in=ids).with_attendees_and_topics().order_by("start_date", "pk")
 
 
 def calendar(meetings: Iterable[Meeting], *, name: str, url_of: Callable[[Meeting], str]) -> bytes:

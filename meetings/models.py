@@ -211,6 +211,15 @@ class MeetingQuerySet(models.QuerySet):
             return self.none()
         return self.filter(classification__lte=user.clearance)
 
+    def with_attendees_and_topics(self) -> MeetingQuerySet:
+        """Attendances (person, organisation) and topic notes (topic) in two more queries, however many."""
+        return self.prefetch_related(
+            models.Prefetch(
+                "attendances", queryset=Attendance.objects.select_related("person", "organization")
+            ),
+            models.Prefetch("topic_notes", queryset=MeetingTopic.objects.select_related("topic")),
+        )
+
 
 class Meeting(models.Model):
     class Kind(models.TextChoices):

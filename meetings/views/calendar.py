@@ -25,7 +25,7 @@ NEW_ADDRESS_KEY = "calendar_feed_new_token"
 @require_GET
 def meeting_calendar(request: HttpRequest, pk: int) -> HttpResponse:
     """One meeting as an .ics file, to open in any calendar program."""
-    meeting = get_object_or_404(ical.with_event_details(Meeting.objects.visible_to(request.user)), pk=pk)
+    meeting = get_object_or_404(Meeting.objects.visible_to(request.user).with_attendees_and_topics(), pk=pk)
     body = ical.calendar(
         [meeting], name=meeting.title, url_of=lambda m: request.build_absolute_uri(m.get_absolute_url())
     )
