@@ -3,6 +3,7 @@ from django.urls import path
 from meetings.views import (
     action_updates,
     autocomplete,
+    brief,
     calendar,
     dashboard,
     details,
@@ -22,6 +23,8 @@ urlpatterns = [
     path("meetings/<int:pk>/", details.meeting_detail, name="meeting-detail"),
     path("meetings/<int:pk>/history/", details.meeting_history_page, name="meeting-history"),
     path("meetings/<int:pk>/calendar.ics", calendar.meeting_calendar, name="meeting-calendar"),
+    path("meetings/<int:pk>/brief/", brief.meeting_brief_page, name="meeting-brief"),
+    path("meetings/<int:pk>/brief.pdf", brief.meeting_brief_pdf, name="meeting-brief-pdf"),
     path("actions/", lists.ActionListView.as_view(), name="action-list"),
     path("actions/reminders/", reminders.action_reminders, name="action-reminders"),
     path("people/", lists.PersonListView.as_view(), name="person-list"),

@@ -438,3 +438,8 @@
     if (event.target.matches && event.target.matches("[data-select-on-focus]")) event.target.select();
   });
 })();
+
+// Print buttons (the meeting brief): data-print opens the browser's print dialog.
+document.addEventListener("click", function (event) {
+  if (event.target.closest("[data-print]")) window.print();
+});
