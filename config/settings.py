@@ -56,6 +56,10 @@ INSTALLED_APPS = [
     "django_htmx",
     "simple_history",
     "axes",
+    "rest_framework",
+    "rest_framework.authtoken",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "meetings",
 ]
 
@@ -261,6 +265,54 @@ SECURE_CSP = {
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+
+# The JSON API (meetings/api/): a personal token or the browser's session, the lists'
+# own filters, pages capped at 100 rows, and a request budget per token.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["meetings.api.permissions.ReadOrEdit"],
+    "DEFAULT_FILTER_BACKENDS": [
+        "django_filters.rest_framework.DjangoFilterBackend",
+        "meetings.api.pagination.Ordering",
+    ],
+    "DEFAULT_PAGINATION_CLASS": "meetings.api.pagination.Pages",
+    "DEFAULT_THROTTLE_CLASSES": ["meetings.api.permissions.TokenThrottle"],
+    # JSON only: the browsable renderer's forms would list every related record, and the
+    # interactive documentation at /api/docs/ serves people in the browser.
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_SCHEMA_CLASS": "meetings.api.schema.ApiSchema",
+    "ORDERING_PARAM": "sort",
+}
+# Requests a token may make per hour; session use in the browser is not counted.
+API_TOKEN_RATE = os.environ.get("API_TOKEN_RATE", "3600/hour")
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Defence meetings API",
+    "DESCRIPTION": (
+        "Meetings, people, organisations, topics and agreed actions. Authenticate with "
+        "`Authorization: Token <key>` (create one under your name in the app's menu). Lists take "
+        "the same filters as the app's lists, `sort`, `page` and `per_page` (at most 100)."
+    ),
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "CountryEnum": "meetings.filters.COUNTRY_CHOICES",
+        "MeetingKindEnum": "meetings.models.Meeting.Kind",
+        "MeetingStatusEnum": "meetings.models.Meeting.Status",
+        "AttendanceRoleEnum": "meetings.models.Attendance.Role",
+        "AttendanceStatusEnum": "meetings.models.Attendance.Status",
+        "ActionStatusEnum": "meetings.models.Action.Status",
+        "OrganizationKindEnum": "meetings.models.Organization.Kind",
+        "SourceKindEnum": "meetings.models.Source.Kind",
+    },
+    "SWAGGER_UI_SETTINGS": {"validatorUrl": None, "deepLinking": True, "persistAuthorization": False},
+}
 
 LOGGING = {
     "version": 1,

@@ -6,9 +6,12 @@ from django.urls import include, path
 admin.site.site_header = "Defence meetings administration"
 admin.site.site_title = "Defence meetings"
 
+handler404 = "meetings.api.views.page_not_found"
+
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("django.contrib.auth.urls")),
+    path("api/", include("meetings.api.urls")),
     path("", include("meetings.urls")),
 ]
 

@@ -128,3 +128,18 @@ def record_history(instance) -> list[Entry]:
     """A single record's own history (a person, organisation or topic), newest first."""
     model = type(instance)
     return sorted(_entries(model, _rows(model, id=instance.pk)), key=lambda e: e.when, reverse=True)
+
+
+def meeting_changes_since(meeting: Meeting, version: int) -> list[Entry]:
+    """What was written after the meeting stood at ``version``, newest first.
+
+    Told to someone whose save was refused because they started from that version. A
+    change of an action's status moves the version on without a meeting row of its own;
+    then everything after the last save at or before ``version`` is listed.
+    """
+    saves = Meeting.history.filter(id=meeting.pk)
+    later = saves.filter(version__gt=version).order_by("history_date").first()
+    if later is not None:
+        return [entry for entry in meeting_history(meeting) if entry.when >= later.history_date]
+    last = saves.filter(version__lte=version).order_by("-history_date").first()
+    return [entry for entry in meeting_history(meeting) if last is None or entry.when > last.history_date]

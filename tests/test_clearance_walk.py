@@ -139,6 +139,7 @@ def test_an_unclassified_editor_sees_nothing_of_a_secret_meeting_anywhere(client
     assert len(set(visited)) >= 25
     assert client.get(f"/meetings/{world['secret'].pk}/").status_code == 404
     assert client.get(f"/meetings/{world['secret'].pk}/edit/").status_code == 404
+    assert client.get(f"/api/v1/meetings/{world['secret'].pk}/").status_code == 404
 
 
 def test_an_unclassified_administrator_sees_nothing_of_it_in_the_admin(client, world):

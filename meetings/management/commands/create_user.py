@@ -1,6 +1,7 @@
 """Create (or update) a user with a role and a clearance.
 
 python manage.py create_user alice --role editor --clearance CONFIDENTIAL --email alice@mod.example
+python manage.py create_user robot --role viewer --clearance RESTRICTED --api-token
 """
 
 import getpass
@@ -10,6 +11,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from rest_framework.authtoken.models import Token
 
 from meetings import classification
 from meetings.models import User
@@ -27,8 +29,13 @@ class Command(BaseCommand):
         )
         parser.add_argument("--email", default="")
         parser.add_argument("--password", help="Asked for when left out (safer than the command line).")
+        parser.add_argument(
+            "--api-token",
+            action="store_true",
+            help="Also give the user a new API token (replacing any) and print it.",
+        )
 
-    def handle(self, *args, username, role, clearance, email, password, **options):
+    def handle(self, *args, username, role, clearance, email, password, api_token=False, **options):
         levels = [level.upper() for level in classification.levels()]
         if clearance.upper() not in levels:
             raise CommandError(f"Unknown clearance {clearance!r}; choose one of {', '.join(levels)}.")
@@ -52,5 +59,10 @@ class Command(BaseCommand):
             user.set_password(password)
             user.save()
             user.groups.set([Group.objects.get(name=role)])
+            if api_token:
+                Token.objects.filter(user=user).delete()
+                token = Token.objects.create(user=user)
         verb = "Created" if created else "Updated"
         self.stdout.write(f"{verb} {username}: {role}, clearance {levels[user.clearance]}.")
+        if api_token:
+            self.stdout.write(f"API token: {token.key}")

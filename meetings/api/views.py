@@ -1,0 +1,309 @@
+"""The API's endpoints: list, read, create, change and delete, for each kind of record."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_not_required
+from django.db.models import Case, F, Prefetch, When
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.views import defaults
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import viewsets
+from rest_framework.exceptions import APIException, ValidationError
+
+from meetings import services
+from meetings.api import serializers
+from meetings.api.form_data import NON_FIELD, MeetingWrite, meeting_write
+from meetings.filters import ActionFilter, MeetingFilter, OrganizationFilter, PersonFilter, TopicFilter
+from meetings.history import meeting_changes_since
+from meetings.models import (
+    Action,
+    ActionParty,
+    Attendance,
+    Meeting,
+    MeetingTopic,
+    Organization,
+    Person,
+    Topic,
+)
+
+
+def page_not_found(request: HttpRequest, exception) -> HttpResponse:
+    """An address under /api/ that names nothing answers in JSON, like the API itself."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": "Not found."}, status=404)
+    return defaults.page_not_found(request, exception)
+
+
+class Conflict(APIException):
+    """409: the record changed since it was read, or is still used elsewhere."""
+
+    status_code = 409
+    default_detail = "The record could not be changed."
+
+    def __init__(self, detail: str, **extra):
+        super().__init__(detail)
+        if extra:  # kept as given: DRF would turn every value into a string
+            self.detail = {"detail": self.detail, **extra}
+
+
+class RecordViewSet(viewsets.ModelViewSet):
+    """Every API list and record: access from ``visible_to``, filters from the lists' FilterSets."""
+
+    http_method_names = ["get", "post", "put", "patch", "delete", "head", "options"]
+    lookup_value_converter = "int"
+    select_related: tuple[str, ...] = ()
+    prefetch_related: tuple = ()
+
+    @classmethod
+    def as_view(cls, *args, **kwargs):
+        # Sign-in here is the API's own: an anonymous request gets a 401 in JSON, not the
+        # sign-in page the rest of the app redirects to.
+        return login_not_required(super().as_view(*args, **kwargs))
+
+    def get_queryset(self):
+        queryset = self.queryset.model.objects.visible_to(self.request.user)
+        if self.select_related:
+            queryset = queryset.select_related(*self.select_related)
+        return queryset.prefetch_related(*self.prefetch_related)
+
+    def perform_destroy(self, instance):
+        try:
+            services.record_delete(user=self.request.user, record=instance)
+        except services.DeleteRefused as refusal:
+            raise Conflict(str(refusal)) from refusal
+
+    def fresh(self, pk: int):
+        """A record as the API shows it, re-read after a write with everything it shows."""
+        return self.get_queryset().get(pk=pk)
+
+
+@extend_schema_view(
+    list=extend_schema(summary="People, filtered as on /people/"),
+    retrieve=extend_schema(summary="A person"),
+)
+class PersonViewSet(RecordViewSet):
+    queryset = Person.objects.all()
+    serializer_class = serializers.PersonSerializer
+    filterset_class = PersonFilter
+    ordering_fields = ["name", "country", "title", "id"]
+    select_related = ("organization",)
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Organisations, filtered as on /organizations/"),
+    retrieve=extend_schema(summary="An organisation"),
+)
+class OrganizationViewSet(RecordViewSet):
+    queryset = Organization.objects.all()
+    serializer_class = serializers.OrganizationSerializer
+    filterset_class = OrganizationFilter
+    ordering_fields = ["name", "acronym", "kind", "country", "id"]
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Topics, filtered as on /topics/"),
+    retrieve=extend_schema(summary="A topic"),
+)
+class TopicViewSet(RecordViewSet):
+    queryset = Topic.objects.all()
+    serializer_class = serializers.TopicSerializer
+    filterset_class = TopicFilter
+    ordering_fields = ["name", "id"]
+
+    def get_queryset(self):
+        # ``path`` walks up the tree: parents and grandparents come with the row.
+        return super().get_queryset().select_related("parent__parent__parent")
+
+
+class MeetingWriteMixin:
+    """Writes that go through the meeting page's editor and ``services.meeting_save``."""
+
+    def get_serializer(self, *args, **kwargs):
+        # The serializer only describes the JSON here: the editor validates (see save_meeting).
+        serializer = super().get_serializer(*args, **kwargs)
+        if "data" in kwargs:
+            serializer.run_validation = lambda data=None: {}
+        return serializer
+
+    def save_meeting(self, write: MeetingWrite, errors=lambda found: found) -> Meeting:
+        editor = write.editor
+        if not editor.is_valid():
+            raise ValidationError(errors(write.errors()))
+        try:
+            return editor.save()
+        except services.MeetingConflict as conflict:
+            current = conflict.current
+            changes = meeting_changes_since(current, int(editor.form.cleaned_data["version"]))
+            raise Conflict(
+                str(conflict),
+                current_version=current.version,
+                changes=serializers.HistoryEntrySerializer(changes, many=True).data,
+            ) from conflict
+        except services.SaveRefused as refusal:
+            raise ValidationError({NON_FIELD: [str(refusal)]}) from refusal
+
+
+MEETING_ROWS = (
+    Prefetch("attendances", queryset=Attendance.objects.select_related("person", "organization")),
+    Prefetch("topic_notes", queryset=MeetingTopic.objects.select_related("topic__parent__parent")),
+    Prefetch(
+        "actions",
+        queryset=Action.objects.select_related("responsible_person").prefetch_related("parties"),
+    ),
+    "sources",
+    "countries",
+    "organizations",
+)
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Meetings, filtered as on /meetings/"),
+    retrieve=extend_schema(summary="A meeting with its attendees, topics, actions and sources"),
+    create=extend_schema(summary="Record a meeting with its rows, all or nothing"),
+    update=extend_schema(summary="Replace a meeting (fields left out take their defaults)"),
+    partial_update=extend_schema(summary="Change some of a meeting's fields or row lists"),
+)
+class MeetingViewSet(MeetingWriteMixin, RecordViewSet):
+    queryset = Meeting.objects.all()
+    serializer_class = serializers.MeetingSerializer
+    filterset_class = MeetingFilter
+    ordering_fields = [
+        "start_date",
+        "title",
+        "kind",
+        "status",
+        "country",
+        "host_country",
+        "classification",
+        "id",
+    ]
+    prefetch_related = MEETING_ROWS
+
+    def get_queryset(self):
+        # A parent above the person's clearance is not named, not even by its id.
+        clearance = self.request.user.clearance
+        return (
+            super()
+            .get_queryset()
+            .annotate(
+                visible_parent_id=Case(When(parent__classification__lte=clearance, then=F("parent_id")))
+            )
+        )
+
+    def perform_create(self, serializer):
+        meeting = Meeting()
+        serializer.instance = self._write(meeting, partial=False)
+
+    def perform_update(self, serializer):
+        serializer.instance = self._write(serializer.instance, partial=serializer.partial)
+
+    def _write(self, meeting: Meeting, *, partial: bool) -> Meeting:
+        write = meeting_write(
+            user=self.request.user, meeting=meeting, payload=self.request.data, partial=partial
+        )
+        return self.fresh(self.save_meeting(write).pk)
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Agreed actions, filtered as on /actions/"),
+    retrieve=extend_schema(summary="An action"),
+    create=extend_schema(summary="Add an action to a meeting"),
+    update=extend_schema(summary="Replace an action's fields"),
+    partial_update=extend_schema(summary="Change some of an action's fields"),
+    destroy=extend_schema(summary="Remove an action from its meeting"),
+)
+class ActionViewSet(MeetingWriteMixin, RecordViewSet):
+    """Actions are rows of their meeting: each write is a save of that meeting's page."""
+
+    queryset = Action.objects.all()
+    serializer_class = serializers.ActionSerializer
+    filterset_class = ActionFilter
+    ordering_fields = ["due_date", "status", "description", "id"]
+    select_related = ("meeting", "responsible_person")
+    prefetch_related = (Prefetch("parties", queryset=ActionParty.objects.select_related("organization")),)
+
+    def perform_create(self, serializer):
+        payload = _object(self.request.data)
+        meeting_id = payload.get("meeting")
+        meetings = Meeting.objects.visible_to(self.request.user)
+        meeting = meetings.filter(pk=meeting_id).first() if _is_id(meeting_id) else None
+        if meeting is None:
+            raise ValidationError({"meeting": ["No meeting with this id."]})
+        row = {key: value for key, value in payload.items() if key not in ("id", "meeting")}
+        write = self._save_rows(meeting, [*self._kept(meeting), row])
+        serializer.instance = self.fresh(write.editor.formsets["actions"].forms[-1].instance.pk)
+
+    def perform_update(self, serializer):
+        action = serializer.instance
+        payload = _object(self.request.data)
+        if payload.get("meeting", action.meeting_id) != action.meeting_id:
+            raise ValidationError({"meeting": ["An action stays with the meeting it was agreed at."]})
+        row = {key: value for key, value in payload.items() if key != "meeting"} | {"id": action.pk}
+        if not serializer.partial:
+            row = ACTION_DEFAULTS | row
+        others = [kept for kept in self._kept(action.meeting) if kept["id"] != action.pk]
+        self._save_rows(action.meeting, [*others, row])
+        serializer.instance = self.fresh(action.pk)
+
+    def perform_destroy(self, instance):
+        others = [kept for kept in self._kept(instance.meeting) if kept["id"] != instance.pk]
+        self._save_rows(instance.meeting, others)
+
+    @staticmethod
+    def _kept(meeting: Meeting) -> list[dict]:
+        return [{"id": pk} for pk in meeting.actions.values_list("pk", flat=True)]
+
+    def _save_rows(self, meeting: Meeting, rows: list[dict]) -> MeetingWrite:
+        """Save the meeting with this list of actions: the one being written comes last."""
+        try:
+            write = meeting_write(
+                user=self.request.user,
+                meeting=meeting,
+                payload={"actions": rows},
+                partial=True,
+                version=meeting.version,
+            )
+        except ValidationError as error:
+            raise ValidationError(_own_errors(error.detail)) from error
+        self.save_meeting(write, errors=_own_errors)
+        return write
+
+
+# A full replacement (PUT) puts every field the request leaves out back to its default.
+ACTION_DEFAULTS = {
+    "responsible_person": None,
+    "due_date": None,
+    "status": Action._meta.get_field("status").default,
+    "completed_on": None,
+    "completion_note": "",
+    "countries": [],
+    "organizations": [],
+}
+
+
+def _object(data) -> dict:
+    if not isinstance(data, dict):
+        raise ValidationError({NON_FIELD: ["Send a JSON object."]})
+    return data
+
+
+def _is_id(value) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _own_errors(errors: dict) -> dict:
+    """An action's errors as its own fields', not as the last row of its meeting's list."""
+    errors = dict(errors)
+    rows = errors.pop("actions", None)
+    if not isinstance(rows, list) or not rows:
+        return errors
+    *others, mine = rows
+    general = [
+        f"Another action of this meeting: {message}"
+        for row in others
+        for messages in row.values()
+        for message in messages
+    ]
+    if general:
+        errors[NON_FIELD] = [*errors.get(NON_FIELD, []), *general]
+    return {**mine, **errors}

@@ -1,0 +1,447 @@
+"""The JSON API: same records, filters, rules and clearance as the pages."""
+
+import datetime
+
+import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from rest_framework.authtoken.models import Token
+
+from meetings.models import Action, Attendance, Meeting, Person
+from tests.conftest import CONFIDENTIAL, SECRET, UNCLASSIFIED
+from tests.factories import (
+    ActionFactory,
+    AttendanceFactory,
+    MeetingFactory,
+    MeetingTopicFactory,
+    OrganizationFactory,
+    PersonFactory,
+    TopicFactory,
+    UserFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def fresh_throttle():
+    cache.clear()
+
+
+def token_client(user) -> Client:
+    token = Token.objects.create(user=user)
+    return Client(HTTP_AUTHORIZATION=f"Token {token.key}")
+
+
+@pytest.fixture
+def api(editor):
+    return token_client(editor)
+
+
+@pytest.fixture
+def viewer_api(viewer):
+    return token_client(viewer)
+
+
+def post(client, url, data):
+    return client.post(url, data, content_type="application/json")
+
+
+def patch(client, url, data):
+    return client.patch(url, data, content_type="application/json")
+
+
+# A round trip ------------------------------------------------------------------------------
+
+
+def test_a_meeting_round_trip_create_read_change_conflict_delete(api):
+    duale, heapey = PersonFactory(name="Aden Duale", country="KE"), PersonFactory(name="James Heapey")
+    mod = OrganizationFactory(name="Ministry of Defence", country="KE")
+    security = TopicFactory(name="Regional security")
+    created = post(
+        api,
+        "/api/v1/meetings/",
+        {
+            "title": "Kenya–UK defence talks",
+            "kind": "bilateral",
+            "status": "held",
+            "start_date": "2024-02-26",
+            "city": "Nairobi",
+            "country": "KE",
+            "host_country": "KE",
+            "mentioned": ["SO", "ET"],
+            "attendees": [
+                {"person": duale.pk, "organization": mod.pk, "delegation": "KE", "role": "head"},
+                {
+                    "person": heapey.pk,
+                    "delegation": "GB",
+                    "role": "head",
+                    "title": "Minister for the Armed Forces",
+                },
+            ],
+            "topics": [{"topic": security.pk, "note": "The Horn of Africa"}],
+            "actions": [
+                {
+                    "description": "Enhance intelligence sharing",
+                    "countries": ["KE", "GB"],
+                    "due_date": "2024-12-31",
+                }
+            ],
+            "sources": [{"title": "Readout", "kind": "readout", "url": "https://example.org/readout"}],
+        },
+    )
+    assert created.status_code == 201, created.json()
+    body = created.json()
+    pk = body["id"]
+    assert body["version"] == 1
+    assert sorted(body["participants"]) == ["GB", "KE"]
+    assert sorted(body["mentioned"]) == ["ET", "SO"]
+    assert sorted(a["person_name"] for a in body["attendees"]) == ["Aden Duale", "James Heapey"]
+    assert body["actions"][0]["countries"] == ["GB", "KE"]
+
+    read = api.get(f"/api/v1/meetings/{pk}/").json()
+    assert read["title"] == "Kenya–UK defence talks"
+    assert read["topics"][0]["note"] == "The Horn of Africa"
+
+    changed = patch(api, f"/api/v1/meetings/{pk}/", {"version": 1, "outcome": "A joint statement"})
+    assert changed.status_code == 200, changed.json()
+    assert changed.json()["version"] == 2
+    assert len(changed.json()["attendees"]) == 2  # rows left out of a PATCH stay
+
+    stale = patch(api, f"/api/v1/meetings/{pk}/", {"version": 1, "title": "Overwritten"})
+    assert stale.status_code == 409
+    conflict = stale.json()
+    assert conflict["current_version"] == 2
+    assert any(change["field"] == "outcome" for entry in conflict["changes"] for change in entry["changes"])
+    assert Meeting.objects.get(pk=pk).title == "Kenya–UK defence talks"
+
+    assert api.delete(f"/api/v1/meetings/{pk}/").status_code == 204
+    assert not Meeting.objects.filter(pk=pk).exists()
+    assert api.get(f"/api/v1/meetings/{pk}/").status_code == 404
+
+
+# Refused input ------------------------------------------------------------------------------
+
+
+def test_end_before_start_and_an_unknown_country_are_400_with_field_messages_and_nothing_saved(api):
+    person = PersonFactory()
+    response = post(
+        api,
+        "/api/v1/meetings/",
+        {
+            "title": "Talks",
+            "start_date": "2024-03-10",
+            "end_date": "2024-03-09",
+            "country": "XX",
+            "attendees": [{"person": person.pk, "delegation": "ZZ"}],
+            "actions": [{"description": "Follow up", "due_date": "2024-01-01"}],
+        },
+    )
+    assert response.status_code == 400
+    errors = response.json()
+    assert errors["end_date"] == ["The end date cannot be before the start date."]
+    assert "Unknown country code" in errors["country"][0]
+    assert "Unknown country code" in errors["attendees"][0]["delegation"][0]
+    assert "cannot be before the meeting" in errors["actions"][0]["due_date"][0]
+    assert Meeting.objects.count() == Attendance.objects.count() == Action.objects.count() == 0
+
+
+@pytest.mark.parametrize("payload", [[1, 2], "text", {"title": {"nested": 1}, "start_date": "2024-01-01"}])
+def test_malformed_json_is_a_400_never_a_500(api, payload):
+    response = post(api, "/api/v1/meetings/", payload)
+    assert response.status_code == 400
+    assert Meeting.objects.count() == 0
+
+
+def test_nobody_records_a_meeting_above_their_clearance(client):
+    confidential = UserFactory(role="editor", clearance=CONFIDENTIAL)
+    api = token_client(confidential)
+    response = post(
+        api, "/api/v1/meetings/", {"title": "T", "start_date": "2024-01-01", "classification": SECRET}
+    )
+    assert response.status_code == 400
+    assert "at or below your clearance" in response.json()["classification"][0]
+    meeting = MeetingFactory(classification=CONFIDENTIAL)
+    moved = patch(api, f"/api/v1/meetings/{meeting.pk}/", {"version": 1, "classification": SECRET})
+    assert moved.status_code == 400
+    meeting.refresh_from_db()
+    assert meeting.classification == CONFIDENTIAL
+
+
+def test_a_patch_without_version_is_refused(api):
+    meeting = MeetingFactory()
+    response = patch(api, f"/api/v1/meetings/{meeting.pk}/", {"title": "New"})
+    assert response.status_code == 400
+    assert "version" in response.json()
+
+
+def test_a_row_list_replaces_the_rows_and_unknown_row_ids_are_refused(api):
+    meeting = MeetingFactory()
+    kept, dropped = AttendanceFactory(meeting=meeting), AttendanceFactory(meeting=meeting)
+    other = AttendanceFactory()
+    refused = patch(api, f"/api/v1/meetings/{meeting.pk}/", {"version": 1, "attendees": [{"id": other.pk}]})
+    assert refused.status_code == 400
+    assert "id" in refused.json()["attendees"][0]
+    response = patch(
+        api,
+        f"/api/v1/meetings/{meeting.pk}/",
+        {"version": 1, "attendees": [{"id": kept.pk, "title": "Chief"}]},
+    )
+    assert response.status_code == 200, response.json()
+    assert [(a["id"], a["title"]) for a in response.json()["attendees"]] == [(kept.pk, "Chief")]
+    assert not Attendance.objects.filter(pk=dropped.pk).exists()
+
+
+# People, organisations, topics, actions ----------------------------------------------------
+
+
+def test_people_are_written_through_the_person_form(api):
+    PersonFactory(name="James Heapey")
+    similar = post(api, "/api/v1/people/", {"name": "J. Heapey", "country": "GB"})
+    assert similar.status_code == 400
+    assert "similar name" in similar.json()["name"][0]
+    created = post(api, "/api/v1/people/", {"name": "J. Heapey", "country": "GB", "confirm_new": True})
+    assert created.status_code == 201
+    pk = created.json()["id"]
+    assert patch(api, f"/api/v1/people/{pk}/", {"title": "Minister"}).json()["title"] == "Minister"
+    assert Person.objects.get(pk=pk).country == "GB"
+    assert api.delete(f"/api/v1/people/{pk}/").status_code == 204
+
+
+def test_a_record_still_in_use_is_not_deleted(api):
+    attendance = AttendanceFactory()
+    response = api.delete(f"/api/v1/people/{attendance.person_id}/")
+    assert response.status_code == 409
+    assert "recorded as attending 1 meeting" in response.json()["detail"]
+
+
+def test_organisations_and_topics_round_trip(api):
+    parent = post(api, "/api/v1/topics/", {"name": "Regional security"}).json()
+    child = post(
+        api,
+        "/api/v1/topics/",
+        {"name": "Horn of Africa", "parent": parent["id"], "related_countries": ["SO"]},
+    )
+    assert child.status_code == 201, child.json()
+    assert child.json()["path"] == "Regional security › Horn of Africa"
+    assert child.json()["related_countries"] == ["SO"]
+    duplicate = post(api, "/api/v1/topics/", {"name": "horn of africa", "parent": parent["id"]})
+    assert duplicate.status_code == 400
+    org = post(
+        api,
+        "/api/v1/organizations/",
+        {"name": "British Army Training Unit Kenya", "acronym": "BATUK", "kind": "unit", "country": "GB"},
+    )
+    assert org.status_code == 201, org.json()
+    assert api.get(f"/api/v1/organizations/{org.json()['id']}/").json()["acronym"] == "BATUK"
+
+
+def test_actions_are_written_as_rows_of_their_meeting(api):
+    meeting = MeetingFactory(start_date=datetime.date(2024, 2, 26))
+    other = ActionFactory(meeting=meeting, description="Already agreed")
+    created = post(
+        api, "/api/v1/actions/", {"meeting": meeting.pk, "description": "Support CITSOS", "countries": ["GB"]}
+    )
+    assert created.status_code == 201, created.json()
+    action = created.json()
+    assert action["countries"] == ["GB"] and action["meeting"] == meeting.pk
+    early = patch(api, f"/api/v1/actions/{action['id']}/", {"due_date": "2024-01-01"})
+    assert early.status_code == 400
+    assert "cannot be before the meeting" in early.json()["due_date"][0]
+    done = patch(api, f"/api/v1/actions/{action['id']}/", {"status": "done", "completed_on": "2024-05-01"})
+    assert done.status_code == 200, done.json()
+    assert done.json()["status"] == "done"
+    meeting.refresh_from_db()
+    assert meeting.version == 3  # each action write is a save of its meeting
+    assert api.delete(f"/api/v1/actions/{action['id']}/").status_code == 204
+    assert list(meeting.actions.values_list("pk", flat=True)) == [other.pk]
+
+
+def test_an_action_needs_a_meeting_the_person_may_see(api, editor):
+    secret = MeetingFactory(classification=SECRET)
+    low = token_client(UserFactory(role="editor", clearance=UNCLASSIFIED))
+    for meeting_id in (secret.pk, 999999):
+        response = post(low, "/api/v1/actions/", {"meeting": meeting_id, "description": "x"})
+        assert response.status_code == 400
+        assert response.json() == {"meeting": ["No meeting with this id."]}
+    assert Action.objects.count() == 0
+
+
+# Access -------------------------------------------------------------------------------------
+
+
+def test_a_secret_meeting_is_invisible_to_a_low_clearance_token():
+    low = token_client(UserFactory(role="viewer", clearance=UNCLASSIFIED))
+    open_meeting = MeetingFactory(title="Open talks")
+    secret = MeetingFactory(title="ZEBRAFINCH talks", classification=SECRET, parent=None)
+    side = MeetingFactory(title="Side talks", parent=secret)
+    ActionFactory(meeting=secret, description="ZEBRAFINCH action")
+    listing = low.get("/api/v1/meetings/")
+    assert listing.json()["count"] == 2
+    assert "ZEBRAFINCH" not in listing.content.decode()
+    assert low.get(f"/api/v1/meetings/{secret.pk}/").status_code == 404
+    assert low.get(f"/api/v1/meetings/{side.pk}/").json()["parent"] is None
+    assert low.get("/api/v1/actions/").json()["count"] == 0
+    assert low.get("/api/v1/meetings/", {"q": "zebrafinch"}).json()["count"] == 0
+    assert low.get(f"/api/v1/meetings/{open_meeting.pk}/").status_code == 200
+
+
+def test_viewers_get_403_on_every_write(viewer_api):
+    meeting = MeetingFactory()
+    person, action = PersonFactory(), ActionFactory(meeting=meeting)
+    writes = [
+        ("post", "/api/v1/meetings/"),
+        ("patch", f"/api/v1/meetings/{meeting.pk}/"),
+        ("put", f"/api/v1/meetings/{meeting.pk}/"),
+        ("delete", f"/api/v1/meetings/{meeting.pk}/"),
+        ("post", "/api/v1/people/"),
+        ("patch", f"/api/v1/people/{person.pk}/"),
+        ("delete", f"/api/v1/people/{person.pk}/"),
+        ("post", "/api/v1/organizations/"),
+        ("post", "/api/v1/topics/"),
+        ("post", "/api/v1/actions/"),
+        ("patch", f"/api/v1/actions/{action.pk}/"),
+        ("delete", f"/api/v1/actions/{action.pk}/"),
+    ]
+    for method, url in writes:
+        response = getattr(viewer_api, method)(
+            url, {"title": "x", "name": "x"}, content_type="application/json"
+        )
+        assert response.status_code == 403, (method, url)
+    assert Meeting.objects.get().version == 1 and Person.objects.filter(pk=person.pk).exists()
+
+
+@pytest.mark.parametrize("url", ["/api/v1/meetings/", "/api/v1/people/", "/api/schema/"])
+def test_anonymous_requests_get_401_json_not_a_redirect(client, url):
+    response = client.get(url)
+    assert response.status_code == 401
+    assert response["Content-Type"].startswith("application/")
+    assert "Location" not in response
+    assert client.get(url, HTTP_AUTHORIZATION="Token not-a-real-token").status_code == 401
+
+
+def test_session_writes_still_need_the_csrf_token(editor):
+    browser = Client(enforce_csrf_checks=True)
+    browser.force_login(editor)
+    assert browser.get("/api/v1/meetings/").status_code == 200
+    response = post(browser, "/api/v1/people/", {"name": "Someone New"})
+    assert response.status_code == 403
+    assert "CSRF" in response.json()["detail"]
+
+
+def test_a_token_has_a_request_budget(settings, editor):
+    settings.API_TOKEN_RATE = "3/minute"
+    api = token_client(editor)
+    assert [api.get("/api/v1/topics/").status_code for _ in range(4)] == [200, 200, 200, 429]
+
+
+# Lists ----------------------------------------------------------------------------------
+
+
+def test_filters_give_the_same_meetings_as_the_web_list(api, editor_client):
+    topic = TopicFactory(name="Counter-terrorism")
+    person = PersonFactory()
+    for index in range(12):
+        meeting = MeetingFactory(
+            start_date=datetime.date(2023, 1, 1) + datetime.timedelta(days=40 * index),
+            country="GB" if index % 2 else "KE",
+            kind="call" if index % 3 else "bilateral",
+        )
+        if index % 4 == 0:
+            MeetingTopicFactory(meeting=meeting, topic=topic)
+        if index % 5 == 0:
+            AttendanceFactory(meeting=meeting, person=person)
+    queries = [
+        "country=GB",
+        f"topic={topic.pk}",
+        "date_after=2023-06-01&date_before=2024-06-01",
+        "kind=call&kind=visit",
+        f"person={person.pk}",
+        "q=Defence",
+        "status=held&country=KE",
+    ]
+    for query in queries:
+        page = editor_client.get(f"/meetings/?{query}&export=json&columns=title")
+        web = sorted(row["Title"] for row in page.json())
+        api_titles = sorted(
+            m["title"] for m in api.get(f"/api/v1/meetings/?{query}&per_page=100").json()["results"]
+        )
+        assert api_titles == web, query
+        assert web or query == "q=Defence"
+
+
+def test_action_filters_match_the_action_tracker(api, editor_client):
+    meeting = MeetingFactory()
+    ActionFactory(meeting=meeting, due_date=datetime.date(2020, 1, 1))
+    ActionFactory(meeting=meeting, due_date=datetime.date(2099, 1, 1))
+    for query in ("overdue=true", "status=agreed", f"meeting={meeting.pk}"):
+        web = editor_client.get(f"/actions/?{query}&export=json").json()
+        assert api.get(f"/api/v1/actions/?{query}").json()["count"] == len(web), query
+
+
+def test_an_invalid_filter_is_a_400(api):
+    response = api.get("/api/v1/meetings/?country=XX")
+    assert response.status_code == 400
+    assert "country" in response.json()
+
+
+def test_pages_are_capped_and_sorted(api):
+    for index in range(3):
+        MeetingFactory(title=f"Talks {index}")
+    body = api.get("/api/v1/meetings/?sort=title&per_page=1000").json()
+    assert [m["title"] for m in body["results"]] == ["Talks 0", "Talks 1", "Talks 2"]
+    assert api.get("/api/v1/meetings/?sort=-title&per_page=2").json()["results"][0]["title"] == "Talks 2"
+
+
+def full_meeting(index: int) -> Meeting:
+    meeting = MeetingFactory()
+    AttendanceFactory(meeting=meeting, organization=OrganizationFactory())
+    MeetingTopicFactory(meeting=meeting)
+    ActionFactory(meeting=meeting)
+    meeting.organizations.add(OrganizationFactory())
+    return meeting
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["/api/v1/meetings/", "/api/v1/actions/", "/api/v1/people/", "/api/v1/organizations/", "/api/v1/topics/"],
+)
+def test_list_query_counts_do_not_grow_with_rows(api, django_assert_max_num_queries, url):
+    counts = []
+    for total in (10, 50):
+        while Meeting.objects.count() < total:
+            full_meeting(Meeting.objects.count())
+        with CaptureQueriesContext(connection) as captured:
+            response = api.get(url, {"per_page": 100})
+        assert response.status_code == 200
+        assert response.json()["count"] >= total
+        counts.append(len(captured))
+    assert counts[0] == counts[1]
+    with django_assert_max_num_queries(14):
+        api.get(url, {"per_page": 100})
+
+
+def test_create_user_can_hand_out_a_token(capsys):
+    from django.core.management import call_command
+
+    call_command(
+        "create_user",
+        "robot",
+        role="viewer",
+        clearance="RESTRICTED",
+        password="long-enough-pass-42",
+        api_token=True,
+    )
+    key = capsys.readouterr().out.split("API token: ")[1].strip()
+    robot = Client(HTTP_AUTHORIZATION=f"Token {key}")
+    assert robot.get("/api/v1/meetings/").status_code == 200
+    assert robot.post("/api/v1/people/", {"name": "x"}, content_type="application/json").status_code == 403
+
+
+def test_an_address_under_the_api_that_names_nothing_answers_in_json(api):
+    for url in ("/api/v1/meetings/-3/", "/api/v1/nothing/", "/api/v1/meetings/abc/"):
+        response = api.get(url)
+        assert response.status_code == 404
+        assert response.json() == {"detail": "Not found."}
