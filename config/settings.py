@@ -292,13 +292,15 @@ SPECTACULAR_SETTINGS = {
     "TITLE": "Defence meetings API",
     "DESCRIPTION": (
         "Meetings, people, organisations, topics and agreed actions. Authenticate with "
-        "`Authorization: Token <key>` (create one under your name in the app's menu). Lists take "
-        "the same filters as the app's lists, `sort`, `page` and `per_page` (at most 100)."
+        "`Authorization: Token <key>` (an administrator issues one in the admin, or with "
+        "`manage.py create_user NAME --api-token`), or sign in to the app in this browser. Lists "
+        "take the same filters as the app's lists, `sort`, `page` and `per_page` (at most 100)."
     ),
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_GENERATE_CHOICE_DESCRIPTION": False,  # 250 countries listed under every country field
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "ENUM_NAME_OVERRIDES": {
