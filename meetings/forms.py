@@ -17,6 +17,7 @@ from pathlib import Path
 from django import forms
 from django.core import signing
 from django.core.files.uploadedfile import UploadedFile
+from django.db import models
 from django.db.models import UniqueConstraint
 from django.forms.models import BaseInlineFormSet, inlineformset_factory
 from django.forms.utils import flatatt
@@ -227,6 +228,42 @@ class StyledFormMixin:
                     widget.attrs["class"] = f"{widget.attrs.get('class', '')} is-invalid".strip()
 
 
+class PrefetchedModelChoiceField(forms.ModelChoiceField):
+    """A record choice that first looks among ``known``: the records its formset fetched
+    for every row in one query, instead of one query per row and field.
+    """
+
+    known: dict[str, models.Model] | None = None
+
+    def to_python(self, value):
+        if self.known is not None and value not in self.empty_values:
+            found = self.known.get(str(value))
+            if found is not None:
+                return found
+        return super().to_python(value)
+
+
+class PrefetchedModelMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """Several record choices, looked up among ``known`` like PrefetchedModelChoiceField."""
+
+    known: dict[str, models.Model] | None = None
+
+    def _check_values(self, value):
+        keys = [str(v) for v in value]
+        if self.known is not None and all(key in self.known for key in keys):
+            return [self.known[key] for key in dict.fromkeys(keys)]
+        return super()._check_values(value)
+
+
+PREFETCHED_FIELDS = (PrefetchedModelChoiceField, PrefetchedModelMultipleChoiceField)
+
+
+def _row_formfield(db_field, **kwargs):
+    if isinstance(db_field, models.ForeignKey):
+        kwargs.setdefault("form_class", PrefetchedModelChoiceField)
+    return db_field.formfield(**kwargs)
+
+
 class RowForm(StyledFormMixin, forms.ModelForm):
     """A row on the meeting page.
 
@@ -238,10 +275,26 @@ class RowForm(StyledFormMixin, forms.ModelForm):
     def validate_unique(self):
         pass
 
+    def _get_validation_exclusions(self):
+        # A record chosen in a ModelChoiceField was fetched from the database by that
+        # field; the model's own foreign-key check would look it up a second time.
+        exclusions = super()._get_validation_exclusions()
+        exclusions.update(
+            name
+            for name, field in self.fields.items()
+            if isinstance(field, forms.ModelChoiceField)
+            and not isinstance(field, forms.ModelMultipleChoiceField)
+        )
+        return exclusions
+
+    # Check constraints this form's clean() already enforces, with a message on the field;
+    # Django would check each again with a query per row.
+    checked_in_clean: tuple[str, ...] = ()
+
     def validate_constraints(self):
         exclude = self._get_validation_exclusions()
         for constraint in self.instance._meta.constraints:
-            if isinstance(constraint, UniqueConstraint):
+            if isinstance(constraint, UniqueConstraint) or constraint.name in self.checked_in_clean:
                 continue
             try:
                 constraint.validate(type(self.instance), self.instance, exclude=exclude)
@@ -446,13 +499,14 @@ class ActionForm(RowForm):
         widget=ChoicesSelectMultiple,
         error_messages=unknown_country(),
     )
-    organizations = forms.ModelMultipleChoiceField(
+    organizations = PrefetchedModelMultipleChoiceField(
         label="Responsible organisations",
         queryset=Organization.objects.all(),
         required=False,
         widget=LookupSelectMultiple("organization-lookup", create="organization", label=organization_label),
     )
     completion_note = TextField(required=False, max_length=NOTE_TEXT, widget=textarea(1, NOTE_TEXT))
+    checked_in_clean = ("action_done_has_completion_date", "action_completion_date_only_when_closed")
 
     class Meta:
         model = Action
@@ -500,6 +554,7 @@ class SourceForm(RowForm):
         widget=textarea(3, SOURCE_TEXT),
         help_text="The text itself, or the passage that matters.",
     )
+    checked_in_clean = ("source_has_link_file_or_text",)
 
     class Meta:
         model = Source
@@ -567,6 +622,27 @@ class RowFormSet(BaseInlineFormSet):
         if "DELETE" in form.fields:
             form.fields["DELETE"].label = "Remove"
             form.fields["DELETE"].widget.attrs["class"] = "form-check-input"
+
+    def full_clean(self):
+        self._fetch_chosen_records()
+        super().full_clean()
+
+    def _fetch_chosen_records(self) -> None:
+        """The records chosen in every row, one query per field, handed to the rows' fields."""
+        if not self.is_bound or not self.forms:
+            return
+        chosen: dict[str, set[str]] = {}
+        for form in self.forms:
+            for name, field in form.fields.items():
+                if isinstance(field, PREFETCHED_FIELDS):
+                    data = form[name].data
+                    values = {str(v) for v in (data if isinstance(data, list | tuple) else [data]) if v}
+                    chosen.setdefault(name, set()).update(v for v in values if v.isdigit())
+        for name, values in chosen.items():
+            queryset = self.forms[0].fields[name].queryset
+            known = {str(pk): record for pk, record in queryset.in_bulk(values).items()} if values else {}
+            for form in self.forms:
+                form.fields[name].known = known
 
     def kept_forms(self) -> list:
         """Rows that will exist after saving: stored rows not removed, and filled-in new rows."""
@@ -655,6 +731,7 @@ def row_formset(model, form, formset, extra: int):
         max_num=MAX_ROWS,
         absolute_max=MAX_ROWS,
         validate_max=True,
+        formfield_callback=_row_formfield,
     )
 
 

@@ -7,7 +7,8 @@ import datetime
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import IntegrityError
+from django.db import IntegrityError, connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from meetings import services
@@ -234,6 +235,46 @@ def test_an_editor_enters_a_whole_meeting_on_one_page(editor_client, reference_r
         "ET": "mentioned",
         "US": "mentioned",
     }
+
+
+def save_queries(client, size: int) -> int:
+    """The queries a new meeting with ``size`` attendees, topics and actions costs to save."""
+    organization = OrganizationFactory()
+    people = PersonFactory.create_batch(size, organization=organization)
+    topics = TopicFactory.create_batch(size)
+    rows = {
+        "attendees": [
+            {
+                "person": p.pk,
+                "organization": organization.pk,
+                "delegation": "GB",
+                "role": "delegate",
+                "status": "attended",
+            }
+            for p in people
+        ],
+        "topics": [{"topic": t.pk, "note": "Discussed."} for t in topics],
+        "actions": [
+            {
+                "description": f"Action {i}",
+                "countries": ["GB"],
+                "organizations": [organization.pk],
+                "status": "agreed",
+            }
+            for i in range(size)
+        ],
+    }
+    with CaptureQueriesContext(connection) as queries:
+        response = client.post(reverse("meeting-create"), meeting_post({"title": f"Talks of {size}"}, **rows))
+    assert response.status_code == 302, errors_of(response)
+    assert Meeting.objects.get(title=f"Talks of {size}").attendances.count() == size
+    return len(queries)
+
+
+def test_saving_costs_the_same_queries_for_two_rows_or_ten(editor_client):
+    """Chosen records are fetched once per field and new rows inserted once per kind, so a
+    meeting with many attendees, topics and actions costs no more queries than one with few."""
+    assert save_queries(editor_client, 10) == save_queries(editor_client, 2) <= 40
 
 
 def test_blank_and_removed_rows_are_ignored(editor_client, reference_records):
