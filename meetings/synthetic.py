@@ -663,7 +663,7 @@ class _Generator:
                         action_status = OPEN_STATUSES[int(rnd() * 4096)]  # overdue once due < today
                 carried = None
                 if self.last_action and rnd() < 0.04:
-                    carried = self.last_action
+                    carried, self.last_action = self.last_action, None  # carried forward once
                 stamp = stamps[min(day, t)]
                 actions.append(
                     (

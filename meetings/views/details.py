@@ -48,6 +48,7 @@ TOP_TOPICS = 10
 COUNTRY_SAMPLE = 500
 OPEN_STATUS_QUERY = "&".join(f"status={status}" for status in Action.OPEN_STATUSES)
 
+
 @dataclass
 class Limited:
     """The first rows of a longer list, and whether there are more."""
