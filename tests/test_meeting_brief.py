@@ -2,10 +2,8 @@
 
 import datetime
 import io
-import os
 
 import pytest
-from django.contrib.staticfiles import finders
 from django.test import Client
 from django.urls import reverse
 from pypdf import PdfReader
@@ -189,10 +187,6 @@ def test_the_pdf_is_a_real_pdf_with_the_brief_in_it(viewer_client, coming):
     assert text.count("UNCLASSIFIED") >= 2  # top and bottom of the page
 
 
-@pytest.mark.skipif(
-    not finders.find("vendor/dejavu/DejaVuSans.ttf") and os.environ.get("CI") != "true",
-    reason="DejaVu Sans is not built into static/vendor yet (bin/build-assets); CI always builds it",
-)
 def test_the_pdf_prints_accented_and_african_names(viewer_client, coming):
     text = pdf_text(viewer_client.get(reverse("meeting-brief-pdf", args=[coming["meeting"].pk])))
     assert "Ngũgĩ wa Kamau" in text
