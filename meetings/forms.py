@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import codecs
 import zoneinfo
-from functools import cache
+from functools import cache, cached_property
 from html import escape
 from pathlib import Path
 
@@ -492,6 +492,13 @@ class MeetingTopicForm(RowForm):
         }
 
 
+def offer_carried_only_when_carried(form: forms.ModelForm) -> None:
+    """ "Carried over" is set by carrying the action into a later meeting, never picked by hand."""
+    if form.instance.status != Action.Status.CARRIED:
+        status = form.fields["status"]
+        status.choices = [choice for choice in status.choices if choice[0] != Action.Status.CARRIED]
+
+
 class ActionForm(RowForm):
     countries = forms.MultipleChoiceField(
         label="Responsible countries",
@@ -529,6 +536,7 @@ class ActionForm(RowForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        offer_carried_only_when_carried(self)
         self.fields["countries"].choices = country_choices()
         if self.instance.pk:
             parties = list(self.instance.parties.all())
@@ -1007,6 +1015,7 @@ class ActionStatusForm(StyledFormMixin, forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        offer_carried_only_when_carried(self)
         if not self.is_bound and not self.instance.completed_on:
             self.initial["completed_on"] = timezone.localdate()
 
@@ -1040,3 +1049,81 @@ class ReminderPreviewForm(StyledFormMixin, forms.Form):
         # Text, not a number input: the browser would blank what was typed instead of showing it.
         widget=forms.TextInput(attrs={"inputmode": "numeric", "size": 6}),
     )
+
+
+# Carrying actions into a later meeting ----------------------------------------------------
+
+
+class CarryOverForm(forms.Form):
+    """Which open actions of a meeting to carry, and into which later meeting of its series.
+
+    Only meetings the person can see and marked at least as high as this one are offered;
+    ``problem`` says plainly why nothing can be carried, when that is so.
+    """
+
+    actions = forms.ModelMultipleChoiceField(
+        queryset=Action.objects.none(),
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
+        label="Open actions",
+        error_messages={
+            "required": "Tick at least one open action to carry over.",
+            "invalid_choice": "This action is no longer open on this meeting; reload the page.",
+            "invalid_pk_value": "Tick the actions in the list.",
+        },
+    )
+    target = forms.ModelChoiceField(
+        queryset=Meeting.objects.none(),
+        empty_label=None,
+        label="Carry into",
+        widget=forms.Select(attrs={"class": "form-select"}),
+        error_messages={"required": "Choose the meeting to carry them into."},
+    )
+
+    def __init__(self, *args, meeting: Meeting, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.meeting = meeting
+        self.later = Meeting.objects.visible_to(user).later_in_series(meeting)
+        open_actions = meeting.actions.open().order_by("pk")
+        actions = self.fields["actions"]
+        actions.queryset = open_actions
+        actions.label_from_instance = _action_choice_label
+        self.initial.setdefault("actions", [action.pk for action in open_actions])
+        target = self.fields["target"]
+        target.queryset = self.later.filter(classification__gte=meeting.classification)
+        target.label_from_instance = _meeting_choice_label
+        self.next_meeting = target.queryset.first()
+        if self.next_meeting:
+            self.initial.setdefault("target", self.next_meeting.pk)
+        target.error_messages["invalid_choice"] = (
+            f"Choose a later meeting of this series marked {meeting.classification_label} or higher."
+        )
+
+    @cached_property
+    def lower_marked(self) -> list[Meeting]:
+        """Later meetings of the series not offered: marked lower than this one."""
+        return list(self.later.filter(classification__lt=self.meeting.classification))
+
+    @property
+    def problem(self) -> str:
+        """Why nothing can be carried from this meeting, or empty when something can."""
+        if not self.meeting.series_id:
+            return "This meeting is not part of a series, so there is no next meeting to carry actions into."
+        if not self.fields["actions"].queryset.exists():
+            return "This meeting has no open actions to carry over."
+        if self.next_meeting is None:
+            if self.lower_marked:
+                return (
+                    f"The later meetings of “{self.meeting.series}” are marked lower than this one "
+                    f"({self.meeting.classification_label}), so its actions cannot be carried into them."
+                )
+            return f"There is no later meeting in “{self.meeting.series}” yet. Add the next meeting first."
+        return ""
+
+
+def _meeting_choice_label(meeting: Meeting) -> str:
+    return f"{meeting.title}, {date_format(meeting.start_date, 'j M Y')} ({meeting.classification_label})"
+
+
+def _action_choice_label(action: Action) -> str:
+    due = f" (due {date_format(action.due_date, 'j M Y')})" if action.due_date else ""
+    return f"{action.description}{due}"

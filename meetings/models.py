@@ -220,6 +220,13 @@ class MeetingQuerySet(models.QuerySet):
             models.Prefetch("topic_notes", queryset=MeetingTopic.objects.select_related("topic")),
         )
 
+    def later_in_series(self, meeting: Meeting) -> MeetingQuerySet:
+        """The meetings after ``meeting`` in its series, in the series' order (date, then id)."""
+        if not meeting.series_id:
+            return self.none()
+        later = Q(start_date__gt=meeting.start_date) | Q(start_date=meeting.start_date, pk__gt=meeting.pk)
+        return self.filter(later, series_id=meeting.series_id).order_by("start_date", "pk")
+
 
 class Meeting(models.Model):
     class Kind(models.TextChoices):

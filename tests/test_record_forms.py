@@ -342,6 +342,7 @@ WRITE_ADDRESSES = [
     ("meeting-create", None),
     ("meeting-update", "meeting"),
     ("meeting-delete", "meeting"),
+    ("meeting-carry-over", "meeting"),
     ("person-create", None),
     ("person-update", "person"),
     ("person-delete", "person"),

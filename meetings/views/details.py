@@ -25,6 +25,7 @@ from django_countries import countries
 from django_countries.fields import Country
 
 from meetings.delegations import delegations
+from meetings.forms import CarryOverForm
 from meetings.history import meeting_history, record_history
 from meetings.models import (
     Action,
@@ -201,7 +202,12 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
             Prefetch(
                 "actions",
                 queryset=Action.objects.select_related("responsible_person", "carried_from").prefetch_related(
-                    _parties()
+                    _parties(),
+                    Prefetch(
+                        "carried_into",
+                        queryset=Action.objects.visible_to(request.user).select_related("meeting"),
+                        to_attr="visible_copies",
+                    ),
                 ),
             ),
             Prefetch("countries", queryset=MeetingCountry.objects.order_by("id")),
@@ -221,6 +227,15 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
         action.carried_from_meeting = (
             carried_from.get(action.carried_from.meeting_id) if action.carried_from_id else None
         )
+        # At most one copy (a database constraint); shown only if its meeting is visible.
+        action.carried_into_meeting = action.visible_copies[0].meeting if action.visible_copies else None
+    carried_into = [action.carried_into_meeting for action in actions if action.carried_into_meeting]
+    carry_over = (
+        CarryOverForm(meeting=meeting, user=request.user)
+        if meeting.series_id and any(action.is_open for action in actions) and request.user.can_edit
+        else None
+    )
+    offered = list(carry_over.fields["target"].queryset) if carry_over else []
 
     participants = [c.country for c in meeting.countries.all() if c.role == MeetingCountry.Role.PARTICIPANT]
     mentioned = [c.country for c in meeting.countries.all() if c.role == MeetingCountry.Role.MENTIONED]
@@ -235,8 +250,9 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
             _newest_first_of_few(_with_participants(others, [c.code for c in participants]))[:RELATED_LIMIT]
         )
     # The banner carries the highest marking on the page: the meeting's own, unless a
-    # meeting it links to (parent, side, series, related, carried from) is marked higher.
-    shown = [meeting, *side_meetings, *neighbours, *related, *carried_from.values()]
+    # meeting it links to (parent, side, series, related, carried from or into, or offered to
+    # carry actions into) is marked higher.
+    shown = [meeting, *side_meetings, *neighbours, *related, *carried_from.values(), *carried_into, *offered]
     return render(
         request,
         "meetings/meeting_detail.html",
@@ -254,6 +270,7 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "previous": previous,
             "following": following,
             "related": related,
+            "carry_over_form": carry_over,
         },
     )
 
