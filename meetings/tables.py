@@ -127,20 +127,17 @@ class MeetingTable(ListTable):
     def value_place(self, record):
         return record.place
 
-    def _participants(self, record) -> list:
-        return sorted(
-            (c.country for c in record.countries.all() if c.role == "participant"), key=lambda c: c.name
-        )
+    def _participants(self, record) -> list[tuple[str, str]]:
+        """(name, code) of each taking-part country, by name; read from the stored codes."""
+        codes = (vars(c)["country"] for c in record.countries.all() if c.role == "participant")
+        return sorted((country_name(code), code) for code in codes)
 
     def render_countries(self, record):
-        return format_html_join(
-            ", ",
-            '<a href="{}">{}</a>',
-            ((country_url(c.code), country_name(c)) for c in self._participants(record)),
-        )
+        links = ((country_url(code), name) for name, code in self._participants(record))
+        return format_html_join(", ", '<a href="{}">{}</a>', links)
 
     def value_countries(self, record):
-        return "; ".join(country_name(c) for c in self._participants(record))
+        return "; ".join(name for name, _code in self._participants(record))
 
     def render_topics(self, record):
         return format_html_join(
