@@ -292,8 +292,8 @@ SPECTACULAR_SETTINGS = {
     "TITLE": "Defence meetings API",
     "DESCRIPTION": (
         "Meetings, people, organisations, topics and agreed actions. Authenticate with "
-        "`Authorization: Token <key>` (an administrator issues one in the admin, or with "
-        "`manage.py create_user NAME --api-token`), or sign in to the app in this browser. Lists "
+        "`Authorization: Token <key>` (make your own in the app: user menu › API token, "
+        "`/account/api-token/`), or sign in to the app in this browser. Lists "
         "take the same filters as the app's lists, `sort`, `page` and `per_page` (at most 100)."
     ),
     "VERSION": "1",

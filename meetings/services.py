@@ -20,6 +20,7 @@ from difflib import SequenceMatcher
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, models, transaction
 from django.db.models import F, ProtectedError, Q
+from rest_framework.authtoken.models import Token
 from simple_history.utils import bulk_create_with_history
 
 from meetings import classification
@@ -526,6 +527,19 @@ def calendar_feed_issue(*, user: User) -> str:
 def calendar_feed_revoke(*, user: User) -> bool:
     """Close the person's calendar address; whether there was one."""
     deleted, _ = CalendarFeed.objects.filter(user=user).delete()
+    return bool(deleted)
+
+
+def api_token_issue(*, user: User) -> str:
+    """Give the person a new API token, replacing (and so stopping) any old one; returns its key."""
+    with transaction.atomic():
+        Token.objects.filter(user=user).delete()
+        return Token.objects.create(user=user).key
+
+
+def api_token_revoke(*, user: User) -> bool:
+    """Stop the person's API token; whether there was one."""
+    deleted, _ = Token.objects.filter(user=user).delete()
     return bool(deleted)
 
 

@@ -2,6 +2,7 @@ from django.urls import path
 
 from meetings.views import (
     action_updates,
+    api_token,
     autocomplete,
     brief,
     calendar,
@@ -39,6 +40,9 @@ urlpatterns = [
     path("calendar/new/", calendar.calendar_subscription_issue, name="calendar-subscription-issue"),
     path("calendar/revoke/", calendar.calendar_subscription_revoke, name="calendar-subscription-revoke"),
     path("calendar/feed/<str:token>.ics", calendar.calendar_feed, name="calendar-feed"),
+    path("account/api-token/", api_token.api_token, name="api-token"),
+    path("account/api-token/new/", api_token.api_token_issue, name="api-token-issue"),
+    path("account/api-token/revoke/", api_token.api_token_revoke, name="api-token-revoke"),
     path("autocomplete/<str:kind>/", autocomplete.autocomplete, name="autocomplete"),
     # Entering and changing records.
     path("meetings/new/", editing.meeting_create, name="meeting-create"),

@@ -1,7 +1,8 @@
 import pytest
 from django.urls import reverse
+from rest_framework.authtoken.models import Token
 
-from tests.factories import MeetingFactory
+from tests.factories import MeetingFactory, UserFactory
 
 
 @pytest.mark.django_db
@@ -42,3 +43,15 @@ def test_wrong_password_is_refused_with_a_message(client, viewer):
     response = client.post(reverse("login"), {"username": "viewer", "password": "nope"})
     assert response.status_code == 200
     assert b"correct username and password" in response.content
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ["viewer", "editor", "administrator"])
+def test_every_role_manages_its_own_api_token(client, role):
+    user = UserFactory(role=role)
+    client.force_login(user)
+    assert client.get(reverse("api-token")).status_code == 200
+    assert client.post(reverse("api-token-issue")).status_code == 302
+    assert Token.objects.filter(user=user).exists()
+    assert client.post(reverse("api-token-revoke")).status_code == 302
+    assert not Token.objects.filter(user=user).exists()

@@ -23,6 +23,7 @@ def screens() -> dict[str, str]:
         "topic": Topic.objects.get(name="Counter-terrorism").get_absolute_url(),
         "country": "/countries/KE/",
         "calendar": "/calendar/",
+        "api-token": "/account/api-token/",
         "brief": f"{reference.get_absolute_url()}brief/",
     }
 

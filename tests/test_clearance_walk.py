@@ -134,6 +134,7 @@ def test_an_unclassified_editor_sees_nothing_of_a_secret_meeting_anywhere(client
     world["feed_tokens"] = [calendar_feed_issue(user=editor)]
     urls = [u for u in candidate_urls(world) if not u.startswith("/admin/")]
     assert any(u.startswith("/calendar/feed/") for u in urls)
+    assert "/account/api-token/" in urls
     leaks, visited = walk(client, urls)
     assert leaks == []
     assert len(set(visited)) >= 25

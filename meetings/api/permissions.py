@@ -21,6 +21,13 @@ class TokenThrottle(UserRateThrottle):
     """A request budget per token (``API_TOKEN_RATE``); the browser's session is not counted."""
 
     scope = "token"
+    PERIODS = {1: "a second", 60: "a minute", 3600: "an hour", 86400: "a day"}
+
+    @classmethod
+    def budget(cls) -> str:
+        """The budget as people say it: "3600/hour" → "3,600 requests an hour"."""
+        throttle = cls()
+        return f"{throttle.num_requests:,} requests {cls.PERIODS[throttle.duration]}"
 
     def get_rate(self) -> str:
         return settings.API_TOKEN_RATE

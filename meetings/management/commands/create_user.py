@@ -11,9 +11,8 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
-from rest_framework.authtoken.models import Token
 
-from meetings import classification
+from meetings import classification, services
 from meetings.models import User
 from meetings.roles import ROLES
 
@@ -60,9 +59,8 @@ class Command(BaseCommand):
             user.save()
             user.groups.set([Group.objects.get(name=role)])
             if api_token:
-                Token.objects.filter(user=user).delete()
-                token = Token.objects.create(user=user)
+                key = services.api_token_issue(user=user)
         verb = "Created" if created else "Updated"
         self.stdout.write(f"{verb} {username}: {role}, clearance {levels[user.clearance]}.")
         if api_token:
-            self.stdout.write(f"API token: {token.key}")
+            self.stdout.write(f"API token: {key}")
