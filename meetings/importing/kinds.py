@@ -349,7 +349,7 @@ class MeetingImporter(RowImporter):
                 return str(level)
         names = ", ".join(classification.levels())
         self.error(row, "classification", f"Unknown marking “{text}”: use one of {names}.")
-        return ""
+        return "0"  # the row is refused already; the form need not say the marking is missing
 
     def _attendees(self, row: Row, data: QueryDict, outcome: Outcome) -> list[Item]:
         """Name | title on the day | organisation on the day | delegation | role | status."""
