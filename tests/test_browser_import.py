@@ -25,6 +25,7 @@ def test_an_editor_uploads_checks_and_imports_meetings(signed_in_page: Page, liv
     page, base = signed_in_page, live_server.url
     file = tmp_path / "meetings.csv"
     file.write_text(CSV, encoding="utf-8")
+    page.goto(f"{base}/meetings/")
     page.get_by_role("link", name="Import").click()
     page.locator("#id_file").set_input_files(str(file))
     page.get_by_role("button", name="Check the file (dry run)").click()
