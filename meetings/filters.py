@@ -20,7 +20,7 @@ from meetings.models import (
     Person,
     Topic,
 )
-from meetings.widgets import AutocompleteSelect, QuickSelect
+from meetings.widgets import AutocompleteSelect, QuickSelect, is_record_id
 
 COUNTRY_CHOICES = list(countries)
 
@@ -61,8 +61,21 @@ def country_choice(label: str, method: str | None = None, empty_label: str = "An
     )
 
 
+class RecordField(django_filters.fields.ModelChoiceField):
+    """A record chosen by id; an id no database integer can hold is simply no record."""
+
+    def to_python(self, value):
+        if str(value).isdigit() and not is_record_id(str(value)):
+            raise forms.ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+        return super().to_python(value)
+
+
+class RecordFilter(django_filters.ModelChoiceFilter):
+    field_class = RecordField
+
+
 def autocomplete(model, kind: str, label: str, method: str) -> django_filters.ModelChoiceFilter:
-    return django_filters.ModelChoiceFilter(
+    return RecordFilter(
         queryset=model.objects.all(),
         label=label,
         method=method,

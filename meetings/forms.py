@@ -39,6 +39,7 @@ from meetings.models import (
     Topic,
     User,
 )
+from meetings.widgets import is_record_id
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 # Allowed upload types: extension → the first bytes such a file starts with (None: text).
@@ -240,6 +241,8 @@ class PrefetchedModelChoiceField(forms.ModelChoiceField):
             found = self.known.get(str(value))
             if found is not None:
                 return found
+        if value not in self.empty_values and str(value).isdigit() and not is_record_id(str(value)):
+            raise forms.ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
         return super().to_python(value)
 
 
@@ -645,7 +648,7 @@ class RowFormSet(BaseInlineFormSet):
                 if isinstance(field, PREFETCHED_FIELDS):
                     data = form[name].data
                     values = {str(v) for v in (data if isinstance(data, list | tuple) else [data]) if v}
-                    chosen.setdefault(name, set()).update(v for v in values if v.isdigit())
+                    chosen.setdefault(name, set()).update(v for v in values if is_record_id(v))
         for name, values in chosen.items():
             queryset = self.forms[0].fields[name].queryset
             known = {str(pk): record for pk, record in queryset.in_bulk(values).items()} if values else {}

@@ -25,6 +25,7 @@ from meetings.rows import ListRow
 COUNT_LIMIT = 1_000
 # From this offset on, a page is fetched by its ids first (see the module docstring).
 DEFERRED_JOIN_OFFSET = 1_000
+MAX_PAGE = 10**12
 
 
 def with_unique_order(queryset: QuerySet) -> QuerySet:
@@ -105,7 +106,8 @@ class CappedPaginator(LazyPaginator):
             raise PageNotAnInteger("That page number is not an integer") from None
         if number < 1:
             raise EmptyPage("That page number is less than 1")
-        return number
+        # Past any real list, and small enough that its offset fits the database's integers.
+        return min(number, MAX_PAGE)
 
     def _fetch(self, bottom: int, size: int) -> list[ListRow]:
         queryset = self._queryset()

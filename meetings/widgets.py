@@ -7,6 +7,12 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
 
+def is_record_id(value: str) -> bool:
+    """Whether ``value`` could be a stored id: digits a database integer can hold (SQLite
+    raises on a larger one rather than finding nothing)."""
+    return value.isdigit() and int(value) < 2**63
+
+
 class AutocompleteSelect(forms.Select):
     """A select that holds only the chosen option and searches the server for others.
 
@@ -24,7 +30,8 @@ class AutocompleteSelect(forms.Select):
         return super().get_context(name, value, attrs)
 
     def optgroups(self, name, value, attrs=None):
-        chosen = {str(v) for v in value if v not in (None, "")}
+        # Only ids a database integer can hold: the box re-shows whatever the address asked for.
+        chosen = {str(v) for v in value if is_record_id(str(v))}
         groups = []
         if chosen:
             queryset = self.choices.queryset.filter(pk__in=chosen)

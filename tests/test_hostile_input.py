@@ -346,3 +346,23 @@ def test_look_ups_survive_hostile_queries(viewer_client, records, url_name):
         assert isinstance(response.json()["results"], list)
 
     run()
+
+
+HUGE_ID = "99999999999999999999999"  # more than any database integer holds
+
+
+@pytest.mark.parametrize(
+    "url", ["/meetings/", "/actions/", "/people/", "/api/v1/meetings/", "/api/v1/actions/"]
+)
+@pytest.mark.parametrize("param", ["person", "organization", "topic", "meeting", "page", "per_page"])
+def test_lists_take_ids_and_pages_no_database_integer_holds(viewer_client, db, url, param):
+    response = viewer_client.get(url, {param: HUGE_ID})
+    assert response.status_code in (200, 400, 404)
+
+
+def test_the_meeting_form_takes_an_attendee_id_no_database_integer_holds(editor_client, records):
+    data = meeting_post(attendees=[{"person": HUGE_ID, "role": "delegate", "status": "attended"}])
+    response = editor_client.post(reverse("meeting-create"), data)
+    assert response.status_code == 200
+    assert "Select a valid choice" in response.content.decode()
+    assert not Meeting.objects.filter(title=data["title"]).exists()
