@@ -28,6 +28,7 @@ from django.utils.safestring import mark_safe
 from django_countries import countries
 
 from meetings import classification, services
+from meetings.country_names import country_name
 from meetings.models import (
     Action,
     Attendance,
@@ -85,7 +86,7 @@ def person_label(person: Person) -> str:
 
 def organization_label(organization: Organization) -> str:
     """Many ministries share a name: the country tells them apart."""
-    country = organization.country.name if organization.country else ""
+    country = country_name(organization.country) if organization.country else ""
     return f"{organization} · {country}" if country else str(organization)
 
 
@@ -255,6 +256,11 @@ class PrefetchedModelMultipleChoiceField(forms.ModelMultipleChoiceField):
         keys = [str(v) for v in value]
         if self.known is not None and all(key in self.known for key in keys):
             return [self.known[key] for key in dict.fromkeys(keys)]
+        for key in keys:
+            if key.isdigit() and not is_record_id(key):
+                raise forms.ValidationError(
+                    self.error_messages["invalid_choice"], code="invalid_choice", params={"value": key}
+                )
         return super()._check_values(value)
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 
+from django_tables2 import Column
 from django_tables2.rows import BoundRow
 from django_tables2.utils import signature
 
@@ -38,4 +39,8 @@ class ListRow(BoundRow):
         return bound_column.link(content, **arguments) if bound_column.link else content
 
     def _call_value(self, bound_column, value=None):
-        return call_with_arguments(bound_column.value, self._optional_cell_arguments(bound_column, value))
+        arguments = self._optional_cell_arguments(bound_column, value)
+        if getattr(bound_column.value, "__func__", None) is Column.value:
+            # Column.value calls render the uncached way; call render directly instead.
+            return call_with_arguments(bound_column.column.render, arguments)
+        return call_with_arguments(bound_column.value, arguments)

@@ -366,3 +366,12 @@ def test_the_meeting_form_takes_an_attendee_id_no_database_integer_holds(editor_
     assert response.status_code == 200
     assert "Select a valid choice" in response.content.decode()
     assert not Meeting.objects.filter(title=data["title"]).exists()
+
+
+def test_an_action_party_id_no_database_integer_holds_is_refused(editor_client, db):
+    action = {"description": "Follow up", "organizations": [HUGE_ID], "status": "agreed"}
+    data = meeting_post(actions=[action])
+    response = editor_client.post(reverse("meeting-create"), data)
+    assert response.status_code == 200
+    assert "Select a valid choice" in response.content.decode()
+    assert not Meeting.objects.filter(title=data["title"]).exists()
