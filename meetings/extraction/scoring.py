@@ -1,7 +1,7 @@
 """Precision and recall of the extractor, field by field, over the corpus in
 tests/extraction_corpus (a text and a JSON file of the expected fields for each).
 
-Used by ``bin/extraction-report`` and by the tests, which hold the targets of the issue.
+Used by ``bin/extraction-report`` and by the tests, which hold the quality targets.
 """
 
 from __future__ import annotations
