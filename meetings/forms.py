@@ -267,9 +267,13 @@ class PrefetchedModelMultipleChoiceField(forms.ModelMultipleChoiceField):
 PREFETCHED_FIELDS = (PrefetchedModelChoiceField, PrefetchedModelMultipleChoiceField)
 
 
-def _row_formfield(db_field, **kwargs):
+def record_formfield(db_field, **kwargs):
+    """Form fields for model fields, with record choices that can be fetched in bulk and
+    that take an id no database integer holds as no record."""
     if isinstance(db_field, models.ForeignKey):
         kwargs.setdefault("form_class", PrefetchedModelChoiceField)
+    elif isinstance(db_field, models.ManyToManyField):
+        kwargs.setdefault("form_class", PrefetchedModelMultipleChoiceField)
     return db_field.formfield(**kwargs)
 
 
@@ -347,6 +351,7 @@ class MeetingForm(StyledFormMixin, forms.ModelForm):
     )
 
     class Meta:
+        formfield_callback = record_formfield
         model = Meeting
         fields = [
             "title",
@@ -748,7 +753,7 @@ def row_formset(model, form, formset, extra: int):
         max_num=MAX_ROWS,
         absolute_max=MAX_ROWS,
         validate_max=True,
-        formfield_callback=_row_formfield,
+        formfield_callback=record_formfield,
     )
 
 

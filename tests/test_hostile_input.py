@@ -375,3 +375,12 @@ def test_an_action_party_id_no_database_integer_holds_is_refused(editor_client, 
     assert response.status_code == 200
     assert "Select a valid choice" in response.content.decode()
     assert not Meeting.objects.filter(title=data["title"]).exists()
+
+
+@pytest.mark.parametrize("field", ["parent", "series", "organizations"])
+def test_the_meeting_takes_a_record_id_no_database_integer_holds(editor_client, db, field):
+    data = meeting_post({field: [HUGE_ID] if field == "organizations" else HUGE_ID})
+    response = editor_client.post(reverse("meeting-create"), data)
+    assert response.status_code == 200
+    assert "Select a valid choice" in response.content.decode()
+    assert not Meeting.objects.filter(title=data["title"]).exists()
