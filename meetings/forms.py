@@ -912,6 +912,7 @@ class PersonForm(DuplicateGuardMixin, StyledFormMixin, forms.ModelForm):
     notes = TextField(required=False, max_length=LONG_TEXT, widget=textarea(3, LONG_TEXT))
 
     class Meta:
+        formfield_callback = record_formfield
         model = Person
         fields = ["name", "honorific", "country", "organization", "title", "email", "notes"]
         widgets = {
@@ -945,6 +946,7 @@ class OrganizationForm(DuplicateGuardMixin, StyledFormMixin, forms.ModelForm):
     confirm_label = "This is a different organisation from those listed"
 
     class Meta:
+        formfield_callback = record_formfield
         model = Organization
         fields = ["name", "acronym", "kind", "country", "parent", "contact_email"]
         widgets = {
@@ -979,6 +981,7 @@ class TopicForm(StyledFormMixin, forms.ModelForm):
     )
 
     class Meta:
+        formfield_callback = record_formfield
         model = Topic
         fields = ["name", "parent", "description", "related_countries"]
         widgets = {"parent": LookupSelect("autocomplete", url_args=("topics",), label=topic_label)}

@@ -384,3 +384,17 @@ def test_the_meeting_takes_a_record_id_no_database_integer_holds(editor_client, 
     assert response.status_code == 200
     assert "Select a valid choice" in response.content.decode()
     assert not Meeting.objects.filter(title=data["title"]).exists()
+
+
+@pytest.mark.parametrize(
+    "url_name, data",
+    [
+        ("person-create", {"name": "Jane Doe", "organization": HUGE_ID}),
+        ("organization-create", {"name": "Some ministry", "kind": "ministry", "parent": HUGE_ID}),
+        ("topic-create", {"name": "Some topic", "parent": HUGE_ID}),
+    ],
+)
+def test_record_forms_take_a_record_id_no_database_integer_holds(editor_client, db, url_name, data):
+    response = editor_client.post(reverse(url_name), data)
+    assert response.status_code == 200
+    assert "Select a valid choice" in response.content.decode()
