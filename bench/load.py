@@ -401,14 +401,16 @@ def report(stats: Stats, elapsed: float, args, restarts: list) -> None:
     for what, count in sorted(stats.errors.items()):
         print(f"error: {what} × {count}")
     if restarts:
-        begin = dict(restarts)["restart begins"]
-        failures = [t for t, _, _ in stats.failures if t >= begin]
-        last_failure = max(failures, default=begin)
-        first_ok_after = min((t for t in stats.successes if t > last_failure), default=None)
-        print(f"\nPostgreSQL restart took {dict(restarts)['restart done'] - begin:.1f} s; ", end="")
-        print(f"{len(failures)} requests failed from its start; ", end="")
+        begin, done = dict(restarts)["restart begins"], dict(restarts)["restart done"]
+        first_ok_after = min((t for t in stats.successes if t > done), default=None)
+        until = first_ok_after or float("inf")
+        failed = [t for t, _, _ in stats.failures if begin <= t <= until]
+        later = [t for t, _, _ in stats.failures if t > until]
+        print(f"\nPostgreSQL restart took {done - begin:.1f} s; ", end="")
+        print(f"{len(failed)} requests failed from its start until the first answer after it; ", end="")
         if first_ok_after is not None:
-            print(f"the app served again {first_ok_after - begin:.1f} s after the restart began, by itself.")
+            print(f"the app served again {first_ok_after - begin:.1f} s after the restart began,", end="")
+            print(f" by itself ({len(later)} failures later in the run).")
         else:
             print("the app did not serve again before the end of the run.")
 
