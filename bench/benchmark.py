@@ -316,7 +316,7 @@ def cases(p: dict, today: datetime.date) -> list[Case]:
             "/",
             None,
             100,
-            note="figures recomputed",
+            note="the earlier figures shown while a background thread recomputes them",
             before=lambda: Meeting.objects.get(pk=p["detail"]).save(),
         ),
         Case("Person page", f"/people/{p['person']}/", None, None),
