@@ -148,12 +148,6 @@ def build(user, today: datetime.date | None = None) -> dict:
     return assemble(w, figures(user, w), live_lists(user, w))
 
 
-def compute(user, today: datetime.date) -> dict:
-    """The dashboard's whole context for ``user``, computed from the database."""
-    w = Windows(today)
-    return assemble(w, compute_figures(user, w), live_lists(user, w))
-
-
 # Every table the dashboard reads, with the change history that records each save and delete.
 SOURCES = (Meeting, Action, MeetingCountry, MeetingTopic, ActionParty)
 
