@@ -20,7 +20,7 @@ from meetings.models import (
     Person,
     Topic,
 )
-from meetings.widgets import AutocompleteSelect, QuickSelect, is_record_id
+from meetings.widgets import AutocompleteSelect, QuickSelect, unstorable_id
 
 COUNTRY_CHOICES = list(countries)
 
@@ -65,7 +65,7 @@ class RecordField(django_filters.fields.ModelChoiceField):
     """A record chosen by id; an id no database integer can hold is simply no record."""
 
     def to_python(self, value):
-        if str(value).isdigit() and not is_record_id(str(value)):
+        if unstorable_id(value):
             raise forms.ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
         return super().to_python(value)
 

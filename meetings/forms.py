@@ -40,7 +40,7 @@ from meetings.models import (
     Topic,
     User,
 )
-from meetings.widgets import is_record_id
+from meetings.widgets import is_record_id, unstorable_id
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 # Allowed upload types: extension → the first bytes such a file starts with (None: text).
@@ -242,7 +242,7 @@ class PrefetchedModelChoiceField(forms.ModelChoiceField):
             found = self.known.get(str(value))
             if found is not None:
                 return found
-        if value not in self.empty_values and str(value).isdigit() and not is_record_id(str(value)):
+        if unstorable_id(value):
             raise forms.ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
         return super().to_python(value)
 
@@ -257,7 +257,7 @@ class PrefetchedModelMultipleChoiceField(forms.ModelMultipleChoiceField):
         if self.known is not None and all(key in self.known for key in keys):
             return [self.known[key] for key in dict.fromkeys(keys)]
         for key in keys:
-            if key.isdigit() and not is_record_id(key):
+            if unstorable_id(key):
                 raise forms.ValidationError(
                     self.error_messages["invalid_choice"], code="invalid_choice", params={"value": key}
                 )

@@ -13,6 +13,11 @@ def is_record_id(value: str) -> bool:
     return value.isdigit() and int(value) < 2**63
 
 
+def unstorable_id(value) -> bool:
+    """Whether ``value`` is a number of digits too large to be any record's id."""
+    return str(value).isdigit() and not is_record_id(str(value))
+
+
 class AutocompleteSelect(forms.Select):
     """A select that holds only the chosen option and searches the server for others.
 
