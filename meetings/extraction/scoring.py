@@ -1,7 +1,11 @@
 """Precision and recall of the extractor, field by field, over the corpus in
 tests/extraction_corpus (a text and a JSON file of the expected fields for each).
 
-Used by ``bin/extraction-report`` and by the tests, which hold the quality targets.
+Two sets: the tuning set (the folder itself), which the rules were written against, and the
+held-out set (its ``held_out`` folder), readouts from other publishers that are scored but
+never used to change a rule: its figures are the honest estimate for a new text.
+
+Used by ``bin/extraction-report`` and by the tests, which hold the targets on the tuning set.
 """
 
 from __future__ import annotations
@@ -9,6 +13,7 @@ from __future__ import annotations
 import datetime
 import json
 import re
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -17,6 +22,7 @@ from meetings.extraction.directory import Directory, demo_directory, name_tokens
 from meetings.extraction.text import fold
 
 CORPUS = Path(__file__).resolve().parents[2] / "tests" / "extraction_corpus"
+HELD_OUT = CORPUS / "held_out"
 TODAY = datetime.date(2026, 11, 29)  # fixed, so that years inferred from weekdays do not drift
 FIELDS = [
     "date",
@@ -35,11 +41,13 @@ FIELDS = [
 TARGETS = {
     "date": 0.9,
     "place": 0.9,
+    "kind": 0.9,
     "attendee names": 0.9,
     "attendee countries": 0.9,
     "topics": 0.8,
     "actions": 0.8,
 }
+PRECISION_TARGETS = {"topics": 0.8}
 
 
 @dataclass
@@ -58,30 +66,48 @@ class Count:
         return self.correct / self.expected if self.expected else 1.0
 
 
-def corpus() -> list[tuple[str, str, dict]]:
-    """(name, text, expected) for every text of the corpus, in file order."""
+def corpus(folder: Path = CORPUS) -> list[tuple[str, str, dict]]:
+    """(name, text, expected) for every text of one set, in file order."""
     items = []
-    for path in sorted(CORPUS.glob("*.txt")):
+    for path in sorted(folder.glob("*.txt")):
         expected = json.loads(path.with_suffix(".json").read_text(encoding="utf-8"))
         items.append((path.stem, path.read_text(encoding="utf-8"), expected))
     return items
 
 
-def run(directory: Directory | None = None) -> tuple[dict[str, Count], dict[str, Draft]]:
+def run(
+    directory: Directory | None = None, folder: Path = CORPUS, timings: dict[str, float] | None = None
+) -> tuple[dict[str, Count], dict[str, Draft]]:
+    """The counts per field over one set, and each text's draft; ``timings`` gets the seconds
+    each text took to read."""
     directory = directory or demo_directory()
     counts = {name: Count() for name in FIELDS}
     drafts = {}
-    for name, text, expected in corpus():
+    for name, text, expected in corpus(folder):
         given = expected.get("reference_date")
+        started = time.perf_counter()
         draft = extract(
             text,
             directory=directory,
             given_date=datetime.date.fromisoformat(given) if given else None,
             today=TODAY,
         )
+        if timings is not None:
+            timings[name] = time.perf_counter() - started
         drafts[name] = draft
         score(name, draft, expected, counts)
     return counts, drafts
+
+
+def short_of_targets(counts: dict[str, Count]) -> list[str]:
+    """The fields below their recall or precision target, as "topics recall 0.75"."""
+    short = [f"{n} recall {counts[n].recall:.2f}" for n, t in TARGETS.items() if counts[n].recall < t]
+    short += [
+        f"{n} precision {counts[n].precision:.2f}"
+        for n, t in PRECISION_TARGETS.items()
+        if counts[n].precision < t
+    ]
+    return short
 
 
 def _same_person(a: str, b: str) -> bool:
@@ -218,12 +244,15 @@ def _sets(count: Count, name: str, proposed: list, expected: list, same) -> None
 def table(counts: dict[str, Count]) -> str:
     """The per-field table, in Markdown, as the README shows it."""
     lines = [
-        "| field | expected | proposed | correct | precision | recall | target (recall) |",
-        "|---|---:|---:|---:|---:|---:|---:|",
+        "| field | expected | proposed | correct | precision | recall | target |",
+        "|---|---:|---:|---:|---:|---:|---|",
     ]
     for name in FIELDS:
         c = counts[name]
-        target = f"{TARGETS[name]:.1f}" if name in TARGETS else ""
+        targets = [f"recall {TARGETS[name]:.1f}"] if name in TARGETS else []
+        if name in PRECISION_TARGETS:
+            targets.append(f"precision {PRECISION_TARGETS[name]:.1f}")
+        target = ", ".join(targets)
         cells = [name, c.expected, c.proposed, c.correct, f"{c.precision:.2f}", f"{c.recall:.2f}", target]
         lines.append("| " + " | ".join(str(cell) for cell in cells) + " |")
     return "\n".join(lines)
