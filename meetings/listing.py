@@ -19,6 +19,7 @@ from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 from django_tables2.utils import Accessor
 
+from meetings.formats import neutralise
 from meetings.models import ListPreference
 from meetings.pagination import CappedPaginator
 from meetings.rows import ListRow
@@ -183,17 +184,19 @@ class RecordListView(SingleTableMixin, FilterView):
         disposition = f'attachment; filename="{filename}"'
         rows = self.export_rows(table)
         if fmt == "csv":
-            writer = csv.writer(_Echo())
-            stream = (writer.writerow(row) for row in rows)
+            # Every field quoted: a spreadsheet that splits on semicolons (as French Excel
+            # does) must not find a formula after one inside a field.
+            writer = csv.writer(_Echo(), quoting=csv.QUOTE_ALL)
+            stream = (writer.writerow([neutralise(value) for value in row]) for row in rows)
             response = StreamingHttpResponse(stream, content_type=EXPORT_FORMATS[fmt])
             response["Content-Disposition"] = disposition
             return response
         header = next(rows)
-        dataset = tablib.Dataset(headers=header)
+        dataset = tablib.Dataset(headers=header if fmt == "json" else [neutralise(h) for h in header])
         for count, row in enumerate(rows):
             if count >= BUFFERED_EXPORT_LIMIT:
                 break
-            dataset.append(row)
+            dataset.append(row if fmt == "json" else [neutralise(value) for value in row])
         if fmt == "json":
             body = json.dumps([dict(zip(header, row, strict=True)) for row in dataset], ensure_ascii=False)
         else:

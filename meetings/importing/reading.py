@@ -18,6 +18,8 @@ from pathlib import Path
 
 from openpyxl import load_workbook
 
+from meetings.formats import restore
+
 MAX_IMPORT_BYTES = 5 * 1024 * 1024
 MAX_IMPORT_ROWS = 5_000
 FORMATS = ("csv", "xlsx", "json")
@@ -67,7 +69,9 @@ def read_table(name: str, content: bytes) -> Table:
     if not content.strip():
         raise UnreadableFile("The file is empty.")
     headers, rows = {"csv": _csv, "xlsx": _xlsx, "json": _json}[fmt](content)
-    headers = [header.strip() for header in headers]
+    # Spreadsheet cells come as the export neutralised them against formulas.
+    text = _text if fmt == "json" else lambda value: restore(_text(value))
+    headers = [text(header) for header in headers]
     if not any(headers):
         raise UnreadableFile("The first row must name the columns, e.g. Name, Country.")
     folded = [header.casefold() for header in headers]
@@ -75,7 +79,7 @@ def read_table(name: str, content: bytes) -> Table:
     if repeated:
         raise UnreadableFile(f"Each column may appear once; repeated: {', '.join(repeated)}.")
     table_rows = [
-        Row(number, {key: _text(value) for key, value in zip(folded, values, strict=False) if key})
+        Row(number, {key: text(value) for key, value in zip(folded, values, strict=False) if key})
         for number, values in rows
         if any(_text(value) for value in values)
     ]
