@@ -61,6 +61,8 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "meetings",
+    "meetings.audit",
+    "meetings.accounts",
 ]
 
 MIDDLEWARE = [
@@ -81,7 +83,8 @@ MIDDLEWARE = [
 ]
 
 AUTHENTICATION_BACKENDS = [
-    "axes.backends.AxesStandaloneBackend",
+    # First: refuses a throttled try before any backend checks its password.
+    "meetings.accounts.throttling.ThrottledBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 
@@ -229,14 +232,40 @@ SESSION_ENGINE = "meetings.sessions"
 SESSION_REFRESH_SECONDS = int(os.environ.get("SESSION_REFRESH_SECONDS", "60"))
 SESSIONS_IN_CACHE = bool(CACHE_URL)
 
-# Sign-in protection: lock a username from one address after repeated failures. Locking
-# by address alone would shut out a whole office behind one gateway.
+# Sign-in protection (meetings/accounts/throttling.py): lock a username from one address
+# after repeated failures; slow, then lock, a username failing from many addresses; stop an
+# address trying many usernames. Locking by address alone would shut out a whole office
+# behind one gateway, so an address over its limit may still sign in the names it knows.
+SIGN_IN_SLOW_AFTER = int(os.environ.get("SIGN_IN_SLOW_AFTER", "10"))
+SIGN_IN_LOCK_AFTER = int(os.environ.get("SIGN_IN_LOCK_AFTER", "20"))
+SIGN_IN_ADDRESS_LIMIT = int(os.environ.get("SIGN_IN_ADDRESS_LIMIT", "30"))
+SIGN_IN_ADDRESS_MINUTES = int(os.environ.get("SIGN_IN_ADDRESS_MINUTES", "15"))
+SIGN_IN_KNOWN_ADDRESS_DAYS = int(os.environ.get("SIGN_IN_KNOWN_ADDRESS_DAYS", "90"))
+PASSWORD_RESET_PER_ACCOUNT = int(os.environ.get("PASSWORD_RESET_PER_ACCOUNT", "3"))
+PASSWORD_RESET_PER_ADDRESS = int(os.environ.get("PASSWORD_RESET_PER_ADDRESS", "10"))
+# Behind reverse proxies, how many: the person's address is then read from X-Forwarded-For.
+if os.environ.get("SIGN_IN_PROXY_COUNT"):
+    AXES_IPWARE_PROXY_COUNT = int(os.environ["SIGN_IN_PROXY_COUNT"])
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+    # The proxies append to the right: what the person sent themselves is on the left.
+    AXES_IPWARE_PROXY_ORDER = "right-most"
 AXES_FAILURE_LIMIT = int(os.environ.get("SIGN_IN_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=int(os.environ.get("SIGN_IN_LOCKOUT_MINUTES", "15")))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
+
+# The read audit (meetings/audit/): reads and exports of records marked at least this are
+# recorded (by default everything above the lowest marking); sign-in events always.
+AUDIT_READS_FROM = os.environ.get(
+    "AUDIT_READS_FROM", CLASSIFICATION_LEVELS[1 if len(CLASSIFICATION_LEVELS) > 1 else 0]
+)
+if AUDIT_READS_FROM.upper() not in [level.upper() for level in CLASSIFICATION_LEVELS]:
+    raise ImproperlyConfigured(f"AUDIT_READS_FROM must be one of {', '.join(CLASSIFICATION_LEVELS)}.")
+AUDIT_READS_FROM_LEVEL = [level.upper() for level in CLASSIFICATION_LEVELS].index(AUDIT_READS_FROM.upper())
+# `manage.py prune_audit` removes events older than this.
+AUDIT_RETENTION_DAYS = int(os.environ.get("AUDIT_RETENTION_DAYS", str(3 * 365)))
 
 if PRODUCTION:
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)

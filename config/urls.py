@@ -1,7 +1,10 @@
 from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
+from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
+
+from meetings.accounts.views import admin_sign_in
 
 admin.site.site_header = "Defence meetings administration"
 admin.site.site_title = "Defence meetings"
@@ -9,7 +12,9 @@ admin.site.site_title = "Defence meetings"
 handler404 = "meetings.api.views.page_not_found"
 
 urlpatterns = [
+    path("admin/login/", login_not_required(admin_sign_in)),
     path("admin/", admin.site.urls),
+    path("accounts/", include("meetings.accounts.urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("api/", include("meetings.api.urls")),
     path("", include("meetings.urls")),

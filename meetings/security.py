@@ -1,12 +1,18 @@
-"""Sign-in events go to the ``meetings.security`` log: who, from where, success or failure.
+"""Sign-in events go to the ``meetings.security`` log and to the audit: who, from where,
+success, failure or refusal.
 
-Lockouts are logged by django-axes itself (logger ``axes``).
+Lockouts are also logged by django-axes itself (logger ``axes``).
 """
 
 import logging
 
+from django.conf import settings
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
+
+from meetings.accounts import throttling
+from meetings.audit.models import Event
+from meetings.audit.record import sign_in_event
 
 logger = logging.getLogger("meetings.security")
 
@@ -18,11 +24,27 @@ def _address(request) -> str:
 @receiver(user_logged_in)
 def log_sign_in(sender, request, user, **kwargs) -> None:
     logger.info("sign-in ok user=%s address=%s", user.get_username(), _address(request))
+    detail = getattr(request, "sign_in_detail", {})
+    sign_in_event(request, Event.Kind.SIGN_IN, user.get_username(), user=user, **detail)
 
 
 @receiver(user_login_failed)
 def log_sign_in_failure(sender, credentials, request=None, **kwargs) -> None:
-    logger.warning("sign-in failed user=%s address=%s", credentials.get("username", "?"), _address(request))
+    username = credentials.get("username", "?")
+    refusal = getattr(request, "sign_in_refusal", None)
+    if refusal is not None:
+        logger.warning(
+            "sign-in refused user=%s address=%s reason=%s", username, _address(request), refusal.reason
+        )
+        sign_in_event(request, Event.Kind.LOCKED_OUT, username, reason=refusal.reason)
+        return
+    logger.warning("sign-in failed user=%s address=%s", username, _address(request))
+    sign_in_event(request, Event.Kind.SIGN_IN_FAILED, username, **getattr(request, "sign_in_detail", {}))
+    if getattr(request, "axes_locked_out", False):
+        sign_in_event(request, Event.Kind.LOCKED_OUT, username, reason="name-and-address")
+    elif throttling.name_failures(username)[0] == settings.SIGN_IN_LOCK_AFTER:
+        logger.warning("sign-in locked user=%s until an administrator unlocks it", username)
+        sign_in_event(request, Event.Kind.LOCKED_OUT, username, reason="name-locked")
 
 
 @receiver(user_logged_out)

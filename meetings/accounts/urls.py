@@ -1,0 +1,15 @@
+from django.contrib.auth.decorators import login_not_required
+from django.urls import path
+
+from meetings.accounts import views
+
+urlpatterns = [
+    path("login/", views.SignInView.as_view(), name="login"),
+    path(
+        "password_reset/",
+        login_not_required(views.ThrottledPasswordResetView.as_view()),
+        name="password_reset",
+    ),
+    path("locks/", views.sign_in_locks, name="sign-in-locks"),
+    path("locks/unlock/", views.sign_in_unlock, name="sign-in-unlock"),
+]
