@@ -1,4 +1,4 @@
-.PHONY: demo test lint format assets bench serve
+.PHONY: demo test lint format assets bench serve api-fuzz
 
 # Set everything up and serve the app with demo data on SQLite.
 demo:
@@ -32,3 +32,8 @@ bench:
 serve:
 	bin/setup
 	bin/serve
+
+# The long schemathesis run against a development server with the demo data: every check,
+# every phase, 100 examples per operation (the suite runs a smaller seeded one).
+api-fuzz:
+	bin/api-fuzz $(ARGS)

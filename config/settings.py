@@ -66,6 +66,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Outermost: whatever answers an /api/ request with an error page, the client gets JSON.
+    "meetings.api.errors.JsonErrorsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -312,6 +314,9 @@ REST_FRAMEWORK = {
     # JSON only: the browsable renderer's forms would list every related record, and the
     # interactive documentation at /api/docs/ serves people in the browser.
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    # Writes are JSON only: rows and lists of ids do not travel as form fields.
+    "DEFAULT_PARSER_CLASSES": ["meetings.api.errors.SafeJSONParser"],
+    "EXCEPTION_HANDLER": "meetings.api.errors.handle_exception",
     "DEFAULT_SCHEMA_CLASS": "meetings.api.schema.ApiSchema",
     "ORDERING_PARAM": "sort",
 }

@@ -9,8 +9,6 @@ from meetings.accounts.views import admin_sign_in
 admin.site.site_header = "Defence meetings administration"
 admin.site.site_title = "Defence meetings"
 
-handler404 = "meetings.api.views.page_not_found"
-
 urlpatterns = [
     path("admin/login/", login_not_required(admin_sign_in)),
     path("admin/", admin.site.urls),

@@ -440,8 +440,101 @@ def test_create_user_can_hand_out_a_token(capsys):
     assert robot.post("/api/v1/people/", {"name": "x"}, content_type="application/json").status_code == 403
 
 
-def test_an_address_under_the_api_that_names_nothing_answers_in_json(api):
-    for url in ("/api/v1/meetings/-3/", "/api/v1/nothing/", "/api/v1/meetings/abc/"):
-        response = api.get(url)
-        assert response.status_code == 404
-        assert response.json() == {"detail": "Not found."}
+# Every answer is JSON, errors in one shape ------------------------------------------------
+
+
+@pytest.mark.parametrize("debug", [True, False])
+@pytest.mark.parametrize(
+    "url", ["/api/v1/nothing/", "/api/v1/meetings/abc/", "/api/v1/meetings/-3/", "/api/x"]
+)
+def test_addresses_that_name_nothing_answer_in_json_whatever_debug_is(api, settings, debug, url):
+    settings.DEBUG = debug
+    response = api.get(url)
+    assert response.status_code == 404
+    assert response.json() == {"detail": "Not found."}
+
+
+@pytest.mark.parametrize("debug", [True, False])
+def test_a_crash_answers_a_json_500(editor, settings, monkeypatch, debug):
+    settings.DEBUG = debug
+    token = Token.objects.create(user=editor)
+    client = Client(HTTP_AUTHORIZATION=f"Token {token.key}", raise_request_exception=False)
+
+    def crash(*args, **kwargs):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr("meetings.api.views.PersonViewSet.get_queryset", crash)
+    response = client.get("/api/v1/people/")
+    assert response.status_code == 500
+    assert response["Content-Type"] == "application/json"
+    assert "Nothing was saved" in response.json()["detail"]
+    assert "boom" not in response.content.decode()
+
+
+@pytest.mark.parametrize("debug", [True, False])
+def test_a_body_over_the_limit_is_a_json_413_and_saves_nothing(api, settings, debug):
+    settings.DEBUG = debug
+    big = {"name": "x" * (6 * 2**20 + 10)}
+    response = post(api, "/api/v1/people/", big)
+    assert response.status_code == 413
+    assert "at most 6 MiB" in response.json()["detail"]
+    assert Person.objects.count() == 0
+
+
+def test_more_than_a_thousand_parameters_is_a_json_413(api):
+    query = "&".join(f"kind=call&x{index}=1" for index in range(600))
+    response = api.get(f"/api/v1/meetings/?{query}")
+    assert response.status_code == 413
+    assert "1,000 parameters" in response.json()["detail"]
+
+
+def test_a_form_encoded_write_is_a_json_415(api):
+    response = api.post("/api/v1/people/", {"name": "Aden Duale"})
+    assert response.status_code == 415
+    assert "application/json" in response.json()["detail"]
+    assert Person.objects.count() == 0
+
+
+def test_json_nested_a_hundred_thousand_levels_deep_is_a_400(api):
+    depth = 100_000
+    body = '{"name": ' + "[" * depth + "]" * depth + "}"
+    for url in ("/api/v1/people/", "/api/v1/meetings/"):
+        response = api.post(url, body, content_type="application/json")
+        assert response.status_code == 400, url
+        assert "nested too deeply" in response.json()["detail"]
+
+
+def test_a_method_the_api_does_not_offer_is_a_json_405_with_allow(api):
+    response = api.generic("TRACE", "/api/v1/people/")
+    assert response.status_code == 405
+    assert "detail" in response.json()
+    assert "GET" in response["Allow"]
+
+
+def test_the_api_root_lists_the_endpoints_the_schema_and_the_docs(api, client):
+    root = api.get("/api/v1/")
+    assert root.status_code == 200
+    links = root.json()
+    assert links["meetings"] == "http://testserver/api/v1/meetings/"
+    assert links["actions"] == "http://testserver/api/v1/actions/"
+    assert links["schema"] == "http://testserver/api/schema/"
+    assert links["docs"] == "http://testserver/api/docs/"
+    for url in links.values():
+        assert api.get(url).status_code == 200, url
+    assert client.get("/api/v1/").status_code == 401
+
+
+def test_the_schema_declares_one_error_shape_and_json_only_writes(api):
+    schema = api.get("/api/schema/?format=json").json()
+    error_ref = "#/components/schemas/Error"
+    assert "detail" in schema["components"]["schemas"]["Error"]["properties"]
+    for path, operations in schema["paths"].items():
+        for method, operation in operations.items():
+            body = operation.get("requestBody")
+            if body:
+                assert list(body["content"]) == ["application/json"], (method, path)
+            for code, response in operation["responses"].items():
+                if code >= "400":
+                    assert response["content"]["application/json"]["schema"] == {"$ref": error_ref}
+    codes = set(schema["paths"]["/api/v1/meetings/{id}/"]["patch"]["responses"])
+    assert {"400", "401", "403", "404", "409", "413", "415", "422", "429"} <= codes

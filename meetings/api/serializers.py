@@ -8,7 +8,6 @@ to validate. ``FormWriter`` hands the JSON to the app's own form instead (see
 from __future__ import annotations
 
 from django.db import IntegrityError, transaction
-from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
 
@@ -287,11 +286,6 @@ class ActionSerializer(ActionRowSerializer):
         fields = ["id", "meeting", "meeting_title", *ActionRowSerializer.Meta.fields[1:]]
 
 
-@extend_schema_field(serializers.DictField(child=serializers.ListField(child=serializers.CharField())))
-class FieldErrors(serializers.Serializer):
-    """Field name → messages; row lists hold one such object per row, in the order sent."""
-
-
 class ChangeSerializer(serializers.Serializer):
     field = serializers.CharField()
     old = serializers.CharField()
@@ -307,11 +301,11 @@ class HistoryEntrySerializer(serializers.Serializer):
     changes = ChangeSerializer(many=True)
 
 
-class ConflictSerializer(serializers.Serializer):
-    detail = serializers.CharField()
-    current_version = serializers.IntegerField(required=False)
-    changes = HistoryEntrySerializer(many=True, required=False, help_text="What was saved meanwhile.")
-
-
-class DetailSerializer(serializers.Serializer):
-    detail = serializers.CharField()
+class ApiRootSerializer(serializers.Serializer):
+    meetings = serializers.URLField()
+    people = serializers.URLField()
+    organizations = serializers.URLField()
+    topics = serializers.URLField()
+    actions = serializers.URLField()
+    schema = serializers.URLField(help_text="This API's OpenAPI 3 schema.")
+    docs = serializers.URLField(help_text="Interactive documentation of the schema.")

@@ -12,6 +12,7 @@ router.register("topics", views.TopicViewSet, basename="api-topic")
 router.register("actions", views.ActionViewSet, basename="api-action")
 
 urlpatterns = [
+    path("v1/", views.ApiRoot.as_view(), name="api-root"),
     path("v1/", include(router.urls)),
     path("schema/", views.login_not_required(SpectacularAPIView.as_view()), name="api-schema"),
     path(

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_not_required
 from django.db.models import Case, F, Prefetch, When
-from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.views import defaults
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import viewsets
-from rest_framework.exceptions import APIException, ValidationError
+from rest_framework.exceptions import ValidationError
+from rest_framework.response import Response
+from rest_framework.reverse import reverse
+from rest_framework.views import APIView
 
 from meetings import services
 from meetings.api import serializers
+from meetings.api.errors import Conflict
 from meetings.api.form_data import NON_FIELD, MeetingWrite, meeting_write
 from meetings.filters import ActionFilter, MeetingFilter, OrganizationFilter, PersonFilter, TopicFilter
 from meetings.history import meeting_changes_since
@@ -26,24 +28,27 @@ from meetings.models import (
     Topic,
 )
 
+ENDPOINTS = {
+    "meetings": "api-meeting-list",
+    "people": "api-person-list",
+    "organizations": "api-organization-list",
+    "topics": "api-topic-list",
+    "actions": "api-action-list",
+}
 
-def page_not_found(request: HttpRequest, exception) -> HttpResponse:
-    """An address under /api/ that names nothing answers in JSON, like the API itself."""
-    if request.path.startswith("/api/"):
-        return JsonResponse({"detail": "Not found."}, status=404)
-    return defaults.page_not_found(request, exception)
 
+@extend_schema_view(get=extend_schema(summary="Where everything is: the record lists, the schema, the docs"))
+class ApiRoot(APIView):
+    @classmethod
+    def as_view(cls, **kwargs):
+        return login_not_required(super().as_view(**kwargs))
 
-class Conflict(APIException):
-    """409: the record changed since it was read, or is still used elsewhere."""
-
-    status_code = 409
-    default_detail = "The record could not be changed."
-
-    def __init__(self, detail: str, **extra):
-        super().__init__(detail)
-        if extra:  # kept as given: DRF would turn every value into a string
-            self.detail = {"detail": self.detail, **extra}
+    @extend_schema(responses=serializers.ApiRootSerializer)
+    def get(self, request):
+        links = {name: reverse(url_name, request=request) for name, url_name in ENDPOINTS.items()}
+        links["schema"] = reverse("api-schema", request=request)
+        links["docs"] = reverse("api-docs", request=request)
+        return Response(links)
 
 
 class RecordViewSet(viewsets.ModelViewSet):
