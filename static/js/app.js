@@ -72,6 +72,8 @@
         maxOptions: 30,
         loadThrottle: 250,
         closeAfterSelect: true,
+        // The list opens on typing: focus coming back from a dialog must not cover the form.
+        openOnFocus: false,
         placeholder: "Type to search",
         load: function (query, callback) {
           getJSON(withQuery(url, query)).then(function (data) { callback(data.results); }).catch(function () { callback(); });
@@ -94,7 +96,7 @@
       };
       options.plugins = select.multiple ? ["remove_button"] : ["clear_button"];
       if (select.dataset.create) {
-        options.create = function (input, callback) { openQuickCreate(select.dataset.create, input, callback); };
+        options.create = function (input, callback) { openQuickCreate(select, input, callback); };
       }
       new TomSelect(select, options);
     });
@@ -131,12 +133,36 @@
   }
 
   // --- "Add new" dialogs ----------------------------------------------------------------------
+  //
+  // One dialog per kind, reused. A request is one opening of a dialog for one type-ahead box;
+  // it is settled exactly once: with the new record, or with nothing when the dialog closes.
+  // Bootstrap announces "hidden" only after the backdrop has faded, so a person who opens the
+  // next dialog quickly would otherwise see that late event settle (and so lose) the new
+  // request; a dialog that is still closing therefore opens again only once it has closed.
 
   var pending = null;
 
-  function openQuickCreate(kind, input, callback) {
-    var modal = document.getElementById("quick-" + kind);
+  function settle(request, record) {
+    if (request.done) return;
+    request.done = true;
+    request.callback(record);
+    if (pending === request) pending = null;
+  }
+
+  function openQuickCreate(select, input, callback) {
+    var modal = document.getElementById("quick-" + select.dataset.create);
     if (!modal || typeof bootstrap === "undefined") { callback(); return; }
+    if (pending) settle(pending);
+    var request = { callback: callback, modal: modal, opener: select, input: input, prefill: modal.quickPrefill, done: false };
+    modal.quickPrefill = null;
+    pending = request;
+    var show = function () { if (pending === request) showDialog(request); };
+    if (modal.dataset.closing) modal.afterClose = show;
+    else show();
+  }
+
+  function showDialog(request) {
+    var modal = request.modal;
     var form = modal.querySelector("form");
     form.reset();
     form.querySelectorAll("select").forEach(function (s) { if (s.tomselect) s.tomselect.clear(true); });
@@ -144,23 +170,60 @@
     modal.querySelector("[data-similar-list]").hidden = true;
     var confirm = modal.querySelector("[data-confirm-new]");
     if (confirm) confirm.hidden = true;
-    var name = form.querySelector('[name$="-name"]');
-    name.value = input;
-    pending = { callback: callback, modal: modal, done: false };
+    form.querySelector('[name$="-name"]').value = request.input;
+    if (request.prefill) request.prefill(form);
     if (modal.dataset.similar) {
-      getJSON(withQuery(modal.dataset.similar, input)).then(function (data) {
-        showSimilar(modal, (data.results || []).filter(function (r) { return r.close; }));
+      getJSON(withQuery(modal.dataset.similar, request.input)).then(function (data) {
+        if (modal.quickRequest === request) showSimilar(modal, (data.results || []).filter(function (r) { return r.close; }));
       }).catch(function () {});
     }
+    modal.quickRequest = request;
     bootstrap.Modal.getOrCreateInstance(modal).show();
   }
 
-  function finish(record) {
-    if (!pending || pending.done) return;
-    pending.done = true;
-    pending.callback(record);
-    bootstrap.Modal.getOrCreateInstance(pending.modal).hide();
+  // The request a dialog's buttons act for: none while it is closing.
+  function activeRequest(modal) {
+    var request = modal.quickRequest;
+    return request && !request.done && !modal.dataset.closing ? request : null;
   }
+
+  function finish(request, record) {
+    if (!request || request.done) return;
+    settle(request, record);
+    bootstrap.Modal.getOrCreateInstance(request.modal).hide();
+  }
+
+  // Back to the box that opened the dialog, showing the new value, without opening its list.
+  function returnFocus(request) {
+    var box = request.opener.tomselect;
+    if (box) box.focus();
+    else request.opener.focus();
+  }
+
+  document.addEventListener("shown.bs.modal", function (event) {
+    if (!event.target.quickRequest) return;
+    var name = event.target.querySelector('[name$="-name"]');
+    if (name) name.focus();
+  });
+
+  document.addEventListener("hide.bs.modal", function (event) {
+    if (event.target.classList.contains("quick-create")) event.target.dataset.closing = "1";
+  });
+
+  document.addEventListener("hidden.bs.modal", function (event) {
+    var modal = event.target;
+    if (!modal.classList.contains("quick-create")) return;
+    delete modal.dataset.closing;
+    var request = modal.quickRequest;
+    modal.quickRequest = null;
+    if (request) {
+      settle(request);
+      returnFocus(request);
+    }
+    var next = modal.afterClose;
+    modal.afterClose = null;
+    if (next) next();
+  });
 
   function showSimilar(modal, records) {
     var box = modal.querySelector("[data-similar-list]");
@@ -171,7 +234,7 @@
       button.type = "button";
       button.className = "list-group-item list-group-item-action";
       button.textContent = "Use " + record.text;
-      button.addEventListener("click", function () { finish(record); });
+      button.addEventListener("click", function () { finish(activeRequest(modal), record); });
       items.appendChild(button);
     });
     box.hidden = records.length === 0;
@@ -211,6 +274,8 @@
     var modal = form.closest(".quick-create");
     if (!modal) return;
     event.preventDefault();
+    var request = activeRequest(modal);
+    if (!request) return;
     clearErrors(form);
     var button = form.querySelector("[type=submit]");
     button.disabled = true;
@@ -224,19 +289,12 @@
         return response.json().then(function (data) { return { ok: response.ok, data: data }; });
       })
       .then(function (result) {
-        if (result.ok) { finish(result.data); return; }
+        if (result.ok) { finish(request, result.data); return; }
         if (result.data.similar && result.data.similar.length) showSimilar(modal, result.data.similar);
         showErrors(form, result.data.errors || {});
       })
       .catch(function () { showErrors(form, { __all__: ["Could not reach the server. Try again."] }); })
       .finally(function () { button.disabled = false; });
-  });
-
-  document.addEventListener("hidden.bs.modal", function (event) {
-    if (pending && event.target === pending.modal) {
-      if (!pending.done) pending.callback();
-      pending = null;
-    }
   });
 
   // --- Rows ------------------------------------------------------------------------------------
@@ -353,17 +411,19 @@
     var select = document.getElementById(button.dataset.target);
     var record = JSON.parse(button.dataset.record || "{}");
     if (!select || !select.tomselect) return;
-    select.tomselect.createItem(record.name);
     var modal = document.getElementById("quick-" + button.dataset.proposalCreate);
-    if (!modal) return;
-    var form = modal.querySelector("form");
-    ["title", "acronym"].forEach(function (name) {
-      var input = form.querySelector('[name$="-' + name + '"]');
-      if (input && record[name]) input.value = record[name];
-    });
-    setChoice(form.querySelector('select[name$="-country"]'), record.country);
-    setChoice(form.querySelector('select[name$="-kind"]'), record.kind);
-    setChoice(form.querySelector('select[name$="-organization"]'), record.organization, record.organization_label);
+    // The dialog fills itself in when it opens, which may be a moment later.
+    if (modal) modal.quickPrefill = function (form) {
+      ["title", "acronym"].forEach(function (name) {
+        var input = form.querySelector('[name$="-' + name + '"]');
+        if (input && record[name]) input.value = record[name];
+      });
+      setChoice(form.querySelector('select[name$="-country"]'), record.country);
+      setChoice(form.querySelector('select[name$="-kind"]'), record.kind);
+      setChoice(form.querySelector('select[name$="-organization"]'), record.organization, record.organization_label);
+    };
+    select.tomselect.createItem(record.name);
+    if (modal) modal.quickPrefill = null;
   });
 
   document.addEventListener("submit", function (event) {
