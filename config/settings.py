@@ -144,6 +144,13 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
+# Who sends a downloaded file's bytes once the app has checked clearance: the app itself
+# (""), nginx from an internal location (X-Accel-Redirect to FILE_SERVER_PREFIX + the
+# stored name), or Apache/lighttpd (X-Sendfile with the file's path). See docs/deployment.md.
+FILE_SERVER = os.environ.get("FILE_SERVER", "").strip().lower()
+FILE_SERVER_PREFIX = os.environ.get("FILE_SERVER_PREFIX", "/protected-files/")
+if FILE_SERVER not in ("", "nginx", "sendfile"):
+    raise ImproperlyConfigured("FILE_SERVER is '' (the app), 'nginx' or 'sendfile'.")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

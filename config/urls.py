@@ -1,5 +1,3 @@
-from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
 from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
@@ -9,6 +7,8 @@ from meetings.accounts.views import admin_sign_in
 admin.site.site_header = "Defence meetings administration"
 admin.site.site_title = "Defence meetings"
 
+# No route serves MEDIA_ROOT, in development either: uploaded files are reached only
+# through the source download (meetings/views/files.py), which checks clearance.
 urlpatterns = [
     path("admin/login/", login_not_required(admin_sign_in)),
     path("admin/", admin.site.urls),
@@ -17,6 +17,3 @@ urlpatterns = [
     path("api/", include("meetings.api.urls")),
     path("", include("meetings.urls")),
 ]
-
-if settings.DEBUG:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

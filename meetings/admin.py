@@ -2,10 +2,12 @@
 
 from django.contrib import admin
 from django.contrib.admin.utils import NestedObjects
+from django.contrib.admin.widgets import AdminFileWidget
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.db import router
 
 from meetings import models
+from meetings.uploads import ShowsUploadedName, SourceFileField
 
 HIDDEN_DEPENDANTS = "Records you are not cleared to see depend on this, so it cannot be deleted here."
 
@@ -80,9 +82,14 @@ class ActionInline(admin.StackedInline):
     ]
 
 
+class AdminSourceFileInput(ShowsUploadedName, AdminFileWidget):
+    pass
+
+
 class SourceInline(admin.StackedInline):
     model = models.Source
     extra = 0
+    formfield_overrides = {SourceFileField: {"widget": AdminSourceFileInput}}
 
 
 class MeetingCountryInline(admin.TabularInline):
@@ -154,6 +161,7 @@ class AttendanceAdmin(VisibleMeetingsAdmin):
 
 @admin.register(models.Source)
 class SourceAdmin(VisibleMeetingsAdmin):
+    formfield_overrides = {SourceFileField: {"widget": AdminSourceFileInput}}
     list_display = ["title", "kind", "meeting", "published_on"]
     list_filter = ["kind"]
     search_fields = ["title", "url", "text"]

@@ -19,9 +19,11 @@ from meetings.models import (
     MeetingTopic,
     Source,
 )
+from meetings.uploads import clean_file_name
 
 KINDS = {"+": "created", "~": "changed", "-": "deleted"}
-SKIPPED = {"id", "version", "created_at", "updated_at"}
+# A source's file is shown by the name it was uploaded with, never by its storage name.
+SKIPPED = {"id", "version", "created_at", "updated_at", "file_name"}
 
 
 @dataclass
@@ -51,6 +53,8 @@ def _display(row, model_field) -> str:
         return str(dict(model_field.flatchoices).get(value, value))
     if isinstance(model_field, models.ForeignKey):
         return f"#{value}"
+    if isinstance(model_field, models.FileField):
+        return getattr(row, "file_name", "") or clean_file_name(value)
     return str(value)
 
 

@@ -21,6 +21,7 @@ from simple_history import register as register_history
 
 from meetings import classification
 from meetings.country_names import country_name
+from meetings.uploads import SourceFileField, clean_file_name, stored_name
 
 EDITOR_GROUPS = ("editor", "administrator")
 
@@ -611,7 +612,14 @@ class Source(ChoiceLabels):
     kind = models.CharField(max_length=20, choices=Kind, default=Kind.READOUT)
     title = models.CharField(max_length=200)
     url = models.URLField("link", max_length=500, blank=True)
-    file = models.FileField(upload_to="sources/%Y/%m/", blank=True)
+    file = SourceFileField(upload_to=stored_name, max_length=255, blank=True)
+    file_name = models.CharField(
+        "file name",
+        max_length=255,
+        blank=True,
+        editable=False,
+        help_text="The name the file was uploaded with.",
+    )
     published_on = models.DateField(null=True, blank=True)
     text = models.TextField(blank=True, help_text="The text itself, or the passage that matters.")
 
@@ -628,6 +636,13 @@ class Source(ChoiceLabels):
 
     def __str__(self) -> str:
         return self.title
+
+    def save(self, *args, **kwargs) -> None:
+        if not self.file:
+            self.file_name = ""
+        elif not self.file._committed:  # a new upload: remember its name before storing it
+            self.file_name = clean_file_name(self.file.name)
+        super().save(*args, **kwargs)
 
 
 class ListPreference(models.Model):

@@ -3,9 +3,11 @@ nothing of a higher-marked meeting appears in any response: titles, actions, not
 """
 
 import datetime
+import re
 
 import pytest
 from django.contrib.auth.models import Group
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from meetings.models import MeetingCountry
@@ -44,8 +46,9 @@ def all_patterns(resolver=None, prefix=""):
 
 
 @pytest.fixture
-def world():
+def world(settings, tmp_path):
     """An open meeting and a SECRET one that share a series, people, organisations and topics."""
+    settings.MEDIA_ROOT = tmp_path
     series = MeetingSeriesFactory(name="Annual dialogue")
     person = PersonFactory(name="Shared Official")
     organization = OrganizationFactory(name="Shared Ministry")
@@ -70,7 +73,17 @@ def world():
     ActionPartyFactory(action=action, country="KE")
     ActionPartyFactory(action=action, country="", organization=organization)
     SourceFactory(meeting=secret, title=f"{SECRET_WORD} readout", text=f"{SECRET_WORD} text")
+    secret_file = SourceFactory(
+        meeting=secret,
+        title="Minutes",
+        url="",
+        file=SimpleUploadedFile("m.txt", f"{SECRET_WORD} minutes".encode()),
+    )
+    open_file = SourceFactory(
+        meeting=open_meeting, title="Open minutes", url="", file=SimpleUploadedFile("o.txt", b"Open minutes")
+    )
     return {
+        "files": [secret_file, open_file],
         "secret": secret,
         "open": open_meeting,
         "person": person,
@@ -88,6 +101,7 @@ def candidate_urls(world) -> list[str]:
         world["organization"].pk,
         world["topic"].pk,
         *world["secret"].actions.values_list("pk", flat=True),
+        *(source.pk for source in world["files"]),
     }
     urls = []
     for route, pattern in all_patterns():
@@ -106,6 +120,8 @@ def candidate_urls(world) -> list[str]:
             else:
                 placeholder = route[route.index("<") : route.index(">") + 1]
                 urls += ["/" + route.replace(placeholder, str(pk)) for pk in ids]
+    # Stored files by their storage address, in case any route served the media folder.
+    urls += [f"/media/{source.file.name}" for source in world["files"]]
     return sorted(set(urls))
 
 
@@ -115,16 +131,28 @@ def body(response) -> str:
     return response.content.decode(errors="replace")
 
 
+# Addresses of downloadable files in a page or a JSON answer.
+FILE_LINK = re.compile(r"(?:https?://testserver)?(/(?:sources/\d+/file|media)/[^\"'<>\s]*)")
+
+
 def walk(client, urls) -> tuple[list[str], list[str]]:
-    leaks, visited = [], []
+    leaks, visited, files = [], [], set()
     for url in urls:
         queries = LIST_QUERIES if url.endswith("/") and "<" not in url else [{}]
         for params in queries:
             response = client.get(url, params | ({"q": SEARCH} if "autocomplete" in url else {}))
             assert response.status_code < 500, f"{url} {params} answered {response.status_code}"
             visited.append(url)
-            if SECRET_WORD in body(response):
+            text = body(response)
+            if SECRET_WORD in text:
                 leaks.append(f"{url} {params}")
+            files.update(FILE_LINK.findall(text))
+    for url in sorted(files):
+        response = client.get(url)
+        assert response.status_code < 500, f"{url} answered {response.status_code}"
+        visited.append(url)
+        if SECRET_WORD in body(response):
+            leaks.append(url)
     return leaks, visited
 
 
@@ -138,6 +166,10 @@ def test_an_unclassified_editor_sees_nothing_of_a_secret_meeting_anywhere(client
     leaks, visited = walk(client, urls)
     assert leaks == []
     assert len(set(visited)) >= 25
+    open_file, secret_file = (f"/sources/{source.pk}/file/" for source in reversed(world["files"]))
+    assert open_file in visited  # followed from the open meeting's page
+    assert client.get(open_file).status_code == 200
+    assert client.get(secret_file).status_code == 404
     assert client.get(f"/meetings/{world['secret'].pk}/").status_code == 404
     assert client.get(f"/meetings/{world['secret'].pk}/edit/").status_code == 404
     assert client.get(f"/api/v1/meetings/{world['secret'].pk}/").status_code == 404
@@ -164,6 +196,7 @@ def test_the_secret_meeting_is_visible_to_someone_cleared(client, world):
     assert SECRET_WORD in body(client.get(f"/people/{world['person'].pk}/"))
     assert SECRET_WORD in body(client.get(f"/meetings/{world['secret'].pk}/calendar.ics"))
     assert SECRET_WORD in body(client.get(f"/calendar/feed/{calendar_feed_issue(user=cleared)}.ics"))
+    assert SECRET_WORD in body(client.get(f"/sources/{world['files'][0].pk}/file/"))
 
 
 def test_the_admin_refuses_a_delete_that_reaches_a_hidden_meeting(client, world):

@@ -211,11 +211,16 @@ class ActionRowSerializer(serializers.ModelSerializer):
 
 class SourceSerializer(serializers.ModelSerializer):
     id = RowId()
-    file = serializers.FileField(read_only=True, help_text="Files are uploaded on the meeting page.")
+    file = serializers.FileField(
+        read_only=True,
+        help_text="The address that downloads the file (for those cleared for the meeting). "
+        "Files are uploaded on the meeting page.",
+    )
+    file_name = serializers.CharField(read_only=True, help_text="The name the file was uploaded with.")
 
     class Meta:
         model = Source
-        fields = ["id", "kind", "title", "url", "file", "published_on", "text"]
+        fields = ["id", "kind", "title", "url", "file", "file_name", "published_on", "text"]
 
 
 class MeetingSerializer(serializers.ModelSerializer):
