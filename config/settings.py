@@ -63,6 +63,9 @@ INSTALLED_APPS = [
     "meetings",
     "meetings.audit",
     "meetings.accounts",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
 ]
 
 MIDDLEWARE = [
@@ -264,6 +267,14 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
+
+# A second factor for local accounts (meetings/accounts/mfa.py): required of administrators
+# in production unless set otherwise; "all" asks it of everyone, "off" of nobody (those who
+# set one up are still asked for it).
+MFA_REQUIRED = os.environ.get("MFA_REQUIRED", "admins" if PRODUCTION else "off").strip().lower()
+if MFA_REQUIRED not in {"admins", "all", "off"}:
+    raise ImproperlyConfigured("MFA_REQUIRED must be admins, all or off.")
+OTP_TOTP_ISSUER = os.environ.get("MFA_ISSUER", "Defence meetings")
 
 # The read audit (meetings/audit/): reads and exports of records marked at least this are
 # recorded (by default everything above the lowest marking); sign-in events always.

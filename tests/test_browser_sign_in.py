@@ -31,3 +31,46 @@ def test_a_wrong_password_keeps_the_person_on_the_sign_in_page(page, live_server
     page.get_by_role("button", name="Sign in").click()
     assert page.get_by_role("alert").inner_text().startswith("Please enter a correct username")
     assert page.get_by_label("Username").input_value() == "editor"
+
+
+def test_a_person_with_an_authenticator_signs_in_with_a_code(page, live_server, editor, settings):
+    from tests.test_two_factor import code_for, with_authenticator
+
+    settings.OTP_TOTP_THROTTLE_FACTOR = 0  # the retyped code follows the wrong one at once
+
+    device, _ = with_authenticator(editor)
+    page.goto(f"{live_server.url}/meetings/")
+    page.get_by_label("Username").fill("editor")
+    page.get_by_label("Password").fill("correct-horse-battery")
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(f"{live_server.url}/accounts/login/code/")
+    page.get_by_label("Code").fill("000000")
+    page.get_by_role("button", name="Sign in").click()
+    assert "not right" in page.get_by_role("alert").inner_text()
+    page.get_by_label("Code").fill(code_for(device, steps_ahead=1))
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(f"{live_server.url}/meetings/")
+    page.get_by_role("navigation", name="Main").wait_for()
+
+
+def test_an_administrator_sets_up_an_authenticator_at_sign_in(page, live_server, administrator, settings):
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from tests.test_two_factor import code_for
+
+    settings.MFA_REQUIRED = "admins"
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.get_by_label("Username").fill("administrator")
+    page.get_by_label("Password").fill("correct-horse-battery")
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(f"{live_server.url}/accounts/login/set-up/")
+    qr = page.get_by_role("img", name="QR code to add Defence meetings to an authenticator app")
+    assert qr.evaluate("img => img.complete && img.naturalWidth > 100")
+    for width, height in ((1366, 900), (390, 844)):
+        page.set_viewport_size({"width": width, "height": height})
+        page.screenshot(path=f"test-results/two-step-set-up-{width}.png", full_page=True)
+    device = TOTPDevice.objects.get(user=administrator)
+    page.get_by_label("Code").fill(code_for(device))
+    page.get_by_role("button", name="Confirm and sign in").click()
+    page.wait_for_url(f"{live_server.url}/")
+    page.get_by_role("navigation", name="Main").wait_for()

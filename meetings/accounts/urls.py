@@ -5,6 +5,9 @@ from meetings.accounts import views
 
 urlpatterns = [
     path("login/", views.SignInView.as_view(), name="login"),
+    path("login/code/", views.sign_in_code, name="sign-in-code"),
+    path("login/set-up/", views.sign_in_enrol, name="sign-in-enrol"),
+    path("two-step/", views.two_factor, name="two-factor"),
     path(
         "password_reset/",
         login_not_required(views.ThrottledPasswordResetView.as_view()),

@@ -1,22 +1,30 @@
-"""The sign-in page, password reset and the administrator's sign-in locks page."""
+"""The sign-in pages (password, then a code where one is needed), a person's own second
+factor, password reset and the administrator's sign-in locks page."""
 
+from django import forms
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import BACKEND_SESSION_KEY
+from django.contrib.auth import login as auth_login
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect, render, resolve_url
 from django.urls import reverse
 from django.utils.http import urlencode
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from meetings.accounts import throttling
+from meetings.accounts import mfa, throttling
 from meetings.accounts.permissions import administrator_required
 from meetings.audit.models import Event
 from meetings.audit.record import sign_in_event
 
 TOO_MANY = 429
+# Recovery codes are shown once, on the page right after they are made.
+NEW_CODES = "new_recovery_codes"
 
 
 class SignInForm(AuthenticationForm):
@@ -31,13 +39,140 @@ class SignInForm(AuthenticationForm):
 
 
 class SignInView(auth_views.LoginView):
+    """The password step. A local account with a second factor (or obliged to have one)
+    goes on to the code step; everyone else is signed in here."""
+
     form_class = SignInForm
+
+    def form_valid(self, form):
+        user = form.get_user()
+        if mfa.is_local(user.backend):
+            if mfa.has_second_factor(user):
+                mfa.begin(self.request, user, self.get_success_url())
+                return redirect("sign-in-code")
+            if mfa.required_for(user):
+                mfa.begin(self.request, user, self.get_success_url())
+                return redirect("sign-in-enrol")
+        return super().form_valid(form)
 
     def form_invalid(self, form):
         response = super().form_invalid(form)
         if getattr(self.request, "sign_in_refusal", None) is not None:
             response.status_code = TOO_MANY
         return response
+
+
+class CodeForm(forms.Form):
+    code = forms.CharField(
+        label="Code",
+        max_length=40,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "autofocus": True, "inputmode": "text"}
+        ),
+    )
+
+
+def _finish_sign_in(request: HttpRequest, user, how: str) -> HttpResponse:
+    next_url = mfa.pending_next(request) or resolve_url(settings.LOGIN_REDIRECT_URL)
+    mfa.end(request)
+    request.sign_in_detail = {"second_factor": how}
+    auth_login(request, user)
+    return redirect(next_url)
+
+
+def _no_pending_sign_in(request: HttpRequest) -> HttpResponse:
+    messages.info(request, "Please sign in again: the step before the code has expired.")
+    return redirect("login")
+
+
+@login_not_required
+@never_cache
+def sign_in_code(request: HttpRequest) -> HttpResponse:
+    """The second step: a code from the authenticator app, or a recovery code."""
+    user = mfa.pending_user(request)
+    if user is None or not mfa.has_second_factor(user):
+        return _no_pending_sign_in(request)
+    form = CodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        how, why = mfa.verify(user, form.cleaned_data["code"])
+        if how:
+            if how == "recovery code":
+                left = mfa.recovery_codes_left(user)
+                messages.warning(request, f"You signed in with a recovery code: {left} left.")
+            return _finish_sign_in(request, user, how)
+        sign_in_event(request, Event.Kind.MFA_FAILED, user.get_username(), user=user)
+        form.add_error("code", why)
+    return render(request, "registration/sign_in_code.html", {"form": form})
+
+
+@login_not_required
+@never_cache
+def sign_in_enrol(request: HttpRequest) -> HttpResponse:
+    """Setting up the authenticator app at sign-in, for someone obliged to have one."""
+    user = mfa.pending_user(request)
+    if user is None:
+        return _no_pending_sign_in(request)
+    if mfa.has_second_factor(user):
+        return redirect("sign-in-code")
+    device = mfa.start_enrolment(user)
+    form = CodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        codes = mfa.confirm_enrolment(device, form.cleaned_data["code"])
+        if codes is not None:
+            response = _finish_sign_in(request, user, "authenticator app, just set up")
+            request.session[NEW_CODES] = codes
+            return response
+        sign_in_event(request, Event.Kind.MFA_FAILED, user.get_username(), user=user, during="set-up")
+        form.add_error(
+            "code", "That code is not right: check the app shows “Defence meetings” and try the new code."
+        )
+    context = {"form": form, "qr": mfa.qr_code(device), "secret": mfa.secret(device), "required": True}
+    return render(request, "registration/sign_in_enrol.html", context)
+
+
+@never_cache
+def two_factor(request: HttpRequest) -> HttpResponse:
+    """A person's own second factor: set it up, see their new recovery codes once, replace
+    them, or turn it off (if the policy allows)."""
+    user = request.user
+    if not mfa.is_local(request.session.get(BACKEND_SESSION_KEY)):
+        return render(request, "accounts/two_factor.html", {"directory": True})
+    enabled = mfa.has_second_factor(user)
+    form = CodeForm(request.POST or None)
+    context = {"enabled": enabled, "required": mfa.required_for(user), "form": form}
+    if request.method == "POST" and form.is_valid():
+        action = request.POST.get("action")
+        if not enabled and action == "enable":
+            codes = mfa.confirm_enrolment(mfa.start_enrolment(user), form.cleaned_data["code"])
+            if codes is not None:
+                request.session[NEW_CODES] = codes
+                messages.success(
+                    request, "Two-step sign-in is on: you will be asked for a code at every sign-in."
+                )
+                return redirect("two-factor")
+            form.add_error("code", "That code is not right: try the new code the app shows.")
+        elif enabled and action == "disable" and context["required"]:
+            form.add_error("code", "Your account must keep two-step sign-in.")
+        elif enabled and action in ("new-codes", "disable"):
+            how, why = mfa.verify(user, form.cleaned_data["code"])
+            if not how:
+                sign_in_event(request, Event.Kind.MFA_FAILED, user.get_username(), user=user, during=action)
+                form.add_error("code", why)
+            elif action == "new-codes":
+                request.session[NEW_CODES] = mfa.new_recovery_codes(user)
+                messages.success(request, "New recovery codes are ready: the old ones no longer work.")
+                return redirect("two-factor")
+            else:
+                mfa.remove(user)
+                messages.success(request, "Two-step sign-in is off.")
+                return redirect("two-factor")
+    if enabled:
+        context["codes_left"] = mfa.recovery_codes_left(user)
+    else:
+        device = mfa.start_enrolment(user)
+        context.update(qr=mfa.qr_code(device), secret=mfa.secret(device))
+    context["new_codes"] = request.session.pop(NEW_CODES, None)
+    return render(request, "accounts/two_factor.html", context)
 
 
 def admin_sign_in(request: HttpRequest) -> HttpResponse:
