@@ -60,12 +60,12 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "drf_spectacular",
     "drf_spectacular_sidecar",
-    "meetings",
-    "meetings.audit",
-    "meetings.accounts",
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    "meetings",
+    "meetings.audit",
+    "meetings.accounts",
 ]
 
 MIDDLEWARE = [

@@ -222,3 +222,19 @@ def test_a_viewer_cannot_reach_anyone_elses_pending_step(editor):
     other.force_login(UserFactory(username="someone"))
     response = other.post(CODE, {"code": code_for(device, steps_ahead=1)})
     assert response["Location"] == LOGIN
+
+
+def test_administrators_remove_a_lost_authenticator_in_the_admin_without_seeing_its_key(
+    editor, administrator
+):
+    device, _ = with_authenticator(editor)
+    admin = Client()
+    admin.force_login(administrator)
+    url = reverse("admin:otp_totp_totpdevice_change", args=[device.pk])
+    page = admin.get(url).content.decode()
+    assert "editor" in page
+    assert device.key not in page and mfa.secret(device).replace(" ", "") not in page
+    assert admin.get(f"/admin/otp_totp/totpdevice/{device.pk}/config/").status_code in (302, 404)
+    admin.post(reverse("admin:otp_totp_totpdevice_delete", args=[device.pk]), {"post": "yes"})
+    assert not mfa.has_second_factor(editor)
+    assert mfa.recovery_codes_left(editor) == 0
