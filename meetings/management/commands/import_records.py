@@ -4,7 +4,14 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from meetings.importing import KINDS, UnreadableFile, detect_kind, import_records, read_table
+from meetings.importing import (
+    KINDS,
+    MAX_IMPORT_BYTES,
+    UnreadableFile,
+    detect_kind,
+    import_records,
+    read_table,
+)
 from meetings.models import User
 
 
@@ -29,6 +36,8 @@ class Command(BaseCommand):
             raise CommandError(f"“{options['user']}” is not an active editor or administrator.")
         path = Path(options["file"])
         try:
+            if path.stat().st_size > MAX_IMPORT_BYTES:
+                raise CommandError(f"{path} is larger than {MAX_IMPORT_BYTES // 1024 // 1024} MB: split it.")
             table = read_table(path.name, path.read_bytes())
         except OSError as error:
             raise CommandError(f"Cannot read {path}: {error.strerror}.") from None
