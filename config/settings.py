@@ -324,7 +324,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["meetings.api.permissions.ReadOrEdit"],
     "DEFAULT_FILTER_BACKENDS": [
-        "django_filters.rest_framework.DjangoFilterBackend",
+        "meetings.api.filtering.Filters",
         "meetings.api.pagination.Ordering",
     ],
     "DEFAULT_PAGINATION_CLASS": "meetings.api.pagination.Pages",

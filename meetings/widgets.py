@@ -10,12 +10,14 @@ from django.utils.safestring import mark_safe
 def is_record_id(value: str) -> bool:
     """Whether ``value`` could be a stored id: digits a database integer can hold (SQLite
     raises on a larger one rather than finding nothing)."""
-    return value.isdigit() and int(value) < 2**63
+    return value.isascii() and value.isdigit() and int(value) < 2**63
 
 
 def unstorable_id(value) -> bool:
-    """Whether ``value`` is a number of digits too large to be any record's id."""
-    return str(value).isdigit() and not is_record_id(str(value))
+    """Whether ``value`` is a whole number, of either sign, too large for any database integer."""
+    text = str(value).strip()
+    digits = text[1:] if text[:1] in ("-", "+") else text
+    return digits.isascii() and digits.isdigit() and not -(2**63) <= int(text) < 2**63
 
 
 class AutocompleteSelect(forms.Select):

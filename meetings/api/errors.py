@@ -81,8 +81,9 @@ class SafeJSONParser(JSONParser):
             raise ParseError("JSON parse error - the document is nested too deeply.") from error
 
 
-def error_body(data) -> dict:
-    """Any DRF error detail in the API's one shape."""
+def error_body(data, sent=None) -> dict:
+    """Any DRF error detail in the API's one shape; ``sent`` is the request's JSON, whose row
+    lists give the length of the lists of row errors."""
     if isinstance(data, Mapping):
         body = {}
         general = []
@@ -91,14 +92,34 @@ def error_body(data) -> dict:
                 general += _messages(value)
             elif name in ("current_version", "changes"):
                 body[name] = value
-            elif isinstance(value, list) and value and all(isinstance(row, Mapping) for row in value):
-                body[name] = [_field_messages(row) for row in value]
+            elif _is_rows(value):
+                rows = value if isinstance(value, list) else _row_list(value, _sent_rows(sent, name))
+                body[name] = [_field_messages(row) for row in rows]
             else:
                 body[name] = _messages(value)
         if general:
             body["detail"] = " ".join(general)
         return body
     return {"detail": " ".join(_messages(data)) or DETAILS[400]}
+
+
+def _is_rows(value) -> bool:
+    """Errors of a list of objects: a list of them, or (DRF's) a mapping of positions to them."""
+    if isinstance(value, Mapping):
+        return bool(value) and all(
+            str(key).isdigit() and isinstance(row, Mapping) for key, row in value.items()
+        )
+    return isinstance(value, list) and bool(value) and all(isinstance(row, Mapping) for row in value)
+
+
+def _sent_rows(sent, name: str) -> int:
+    rows = sent.get(name) if isinstance(sent, Mapping) else None
+    return len(rows) if isinstance(rows, list) else 0
+
+
+def _row_list(errors: Mapping, length: int) -> list:
+    positions = {int(key): row for key, row in errors.items()}
+    return [positions.get(index, {}) for index in range(max(length, max(positions) + 1))]
 
 
 def _field_messages(row: Mapping) -> dict[str, list[str]]:
@@ -129,8 +150,16 @@ def handle_exception(exc, context):
         exc.detail = f"{exc.detail} {DETAILS[415]}"
     response = exception_handler(exc, context)
     if response is not None:
-        response.data = error_body(response.data)
+        response.data = error_body(response.data, _sent(context))
     return response
+
+
+def _sent(context) -> object:
+    request = context.get("request")
+    try:
+        return request.data if request is not None else None
+    except Exception:  # a body that could not be parsed has no rows to count
+        return None
 
 
 def _too_large() -> str:

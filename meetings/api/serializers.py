@@ -1,20 +1,22 @@
 """What the API reads and writes.
 
-The fields below describe the JSON (and so the OpenAPI schema); writing never uses them
-to validate. ``FormWriter`` hands the JSON to the app's own form instead (see
-``form_data``), so an API client gets the page's rules and the page's messages.
+The fields below describe the JSON (and so the OpenAPI schema) and check its shape: a
+value of the wrong type, format or length is a 400. ``FormWriter`` then hands the JSON to
+the app's own form (see ``form_data``), so an API client gets the page's rules and the
+page's messages, as a 422.
 """
 
 from __future__ import annotations
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from rest_framework import serializers
-from rest_framework.exceptions import ValidationError
 
 from meetings import classification
+from meetings.api import fields
+from meetings.api.errors import Unprocessable
+from meetings.api.fields import country_list, optional_country
 from meetings.api.form_data import NON_FIELD, form_errors, record_form
-from meetings.filters import COUNTRY_CHOICES
-from meetings.forms import MeetingForm, OrganizationForm, PersonForm, TopicForm
+from meetings.forms import MeetingForm, OrganizationForm, PersonForm, TopicForm, timezone_choices
 from meetings.models import (
     Action,
     Attendance,
@@ -30,34 +32,41 @@ from meetings.models import (
 CONFIRM_NEW_HELP = "Set to true to save a name that resembles an existing record's (the reply lists them)."
 
 
-class CountryCode(serializers.ChoiceField):
-    """An ISO 3166-1 alpha-2 code, "" for none."""
+class Strict(serializers.ModelSerializer):
+    """Fields of the JSON types the schema declares (``meetings.api.fields``); whether the
+    values make a record that can be saved is for the app's forms to say."""
 
-    def __init__(self, **kwargs):
-        super().__init__(COUNTRY_CHOICES, **kwargs)
+    serializer_field_mapping = {
+        **serializers.ModelSerializer.serializer_field_mapping,
+        models.CharField: fields.Text,
+        models.TextField: fields.Text,
+        models.EmailField: fields.Email,
+        models.URLField: fields.Url,
+        models.TimeField: fields.LocalTime,
+        models.BooleanField: fields.Flag,
+        models.IntegerField: fields.Integer,
+        models.PositiveIntegerField: fields.Integer,
+        models.PositiveSmallIntegerField: fields.Integer,
+    }
+    serializer_choice_field = fields.Choice
+    serializer_related_field = fields.RecordRef
 
-    def to_representation(self, value) -> str:
-        return getattr(value, "code", value) or ""
+    def get_validators(self):
+        return []  # uniqueness is a rule of the forms (422), not a question of shape
 
 
-def country_list(**kwargs) -> serializers.ListField:
-    return serializers.ListField(child=CountryCode(), **kwargs)
-
-
-def optional_country(**kwargs) -> CountryCode:
-    return CountryCode(allow_blank=True, required=False, **kwargs)
-
-
-class FormWriter(serializers.ModelSerializer):
-    """A record written through its form: ``form_class`` validates, cleans and saves."""
+class FormWriter(Strict):
+    """A record written through its form: the JSON's shape is checked here (400), then
+    ``form_class`` validates (422), cleans and saves."""
 
     form_class = None
 
     def run_validation(self, data=serializers.empty):
+        super().run_validation(data)
         instance = self.instance or self.Meta.model()
         self.form = record_form(self.form_class, instance, data, partial=self.partial)
         if not self.form.is_valid():
-            raise ValidationError(form_errors(self.form))
+            raise Unprocessable(form_errors(self.form))
         return {}
 
     def _save(self):
@@ -66,7 +75,7 @@ class FormWriter(serializers.ModelSerializer):
                 return self.form.save()
         except IntegrityError as error:
             noun = self.Meta.model._meta.verbose_name
-            raise ValidationError(
+            raise Unprocessable(
                 {NON_FIELD: [f"This {noun} could not be saved: it clashes with a record added meanwhile."]}
             ) from error
 
@@ -84,8 +93,7 @@ class PersonSerializer(FormWriter):
     form_class = PersonForm
     country = optional_country()
     organization_name = serializers.StringRelatedField(source="organization", read_only=True, allow_null=True)
-    email = serializers.CharField(read_only=True, help_text="Set on the person's page.")
-    confirm_new = serializers.BooleanField(write_only=True, required=False, help_text=CONFIRM_NEW_HELP)
+    confirm_new = fields.Flag(write_only=True, required=False, help_text=CONFIRM_NEW_HELP)
 
     class Meta:
         model = Person
@@ -106,8 +114,7 @@ class PersonSerializer(FormWriter):
 class OrganizationSerializer(FormWriter):
     form_class = OrganizationForm
     country = optional_country()
-    contact_email = serializers.CharField(read_only=True, help_text="Set on the organisation's page.")
-    confirm_new = serializers.BooleanField(write_only=True, required=False, help_text=CONFIRM_NEW_HELP)
+    confirm_new = fields.Flag(write_only=True, required=False, help_text=CONFIRM_NEW_HELP)
 
     class Meta:
         model = Organization
@@ -132,14 +139,14 @@ class TopicSerializer(FormWriter):
 # Meetings and their rows -------------------------------------------------------------------
 
 
-class RowId(serializers.IntegerField):
+class RowId(fields.RecordId):
     """A stored row's id: give it back to keep or change that row; leave it out to add one."""
 
     def __init__(self, **kwargs):
         super().__init__(required=False, help_text=self.__doc__, **kwargs)
 
 
-class AttendeeSerializer(serializers.ModelSerializer):
+class AttendeeSerializer(Strict):
     id = RowId()
     person_name = serializers.StringRelatedField(source="person", read_only=True)
     organization_name = serializers.StringRelatedField(source="organization", read_only=True, allow_null=True)
@@ -160,7 +167,7 @@ class AttendeeSerializer(serializers.ModelSerializer):
         ]
 
 
-class TopicNoteSerializer(serializers.ModelSerializer):
+class TopicNoteSerializer(Strict):
     id = RowId()
     topic_path = serializers.CharField(source="topic.path", read_only=True)
 
@@ -169,13 +176,13 @@ class TopicNoteSerializer(serializers.ModelSerializer):
         fields = ["id", "topic", "topic_path", "note"]
 
 
-class ActionRowSerializer(serializers.ModelSerializer):
+class ActionRowSerializer(Strict):
     """An agreed action with the countries and organisations responsible for it."""
 
     id = RowId()
     countries = country_list(required=False, help_text="Responsible countries.")
     organizations = serializers.ListField(
-        child=serializers.IntegerField(), required=False, help_text="Responsible organisations (ids)."
+        child=fields.RecordId(), required=False, help_text="Responsible organisations (ids)."
     )
     responsible_person_name = serializers.StringRelatedField(
         source="responsible_person", read_only=True, allow_null=True
@@ -209,7 +216,7 @@ class ActionRowSerializer(serializers.ModelSerializer):
         return data
 
 
-class SourceSerializer(serializers.ModelSerializer):
+class SourceSerializer(Strict):
     id = RowId()
     file = serializers.FileField(
         read_only=True,
@@ -223,19 +230,22 @@ class SourceSerializer(serializers.ModelSerializer):
         fields = ["id", "kind", "title", "url", "file", "file_name", "published_on", "text"]
 
 
-class MeetingSerializer(serializers.ModelSerializer):
+class MeetingSerializer(Strict):
     """A meeting with every row; writes go through the meeting page's forms (see views)."""
 
     country = optional_country()
     host_country = optional_country()
-    parent = serializers.IntegerField(
+    parent = fields.RecordId(
         source="visible_parent_id",
         allow_null=True,
         required=False,
         help_text="The meeting this one was held on the margins of.",
     )
-    classification = serializers.ChoiceField(
+    classification = fields.Choice(
         classification.choices(), required=False, help_text="Position on the marking scale, lowest 0."
+    )
+    timezone = fields.Choice(
+        timezone_choices(), required=False, help_text="IANA time zone of the times, e.g. Africa/Nairobi."
     )
     classification_label = serializers.CharField(read_only=True)
     participants = country_list(
@@ -243,11 +253,7 @@ class MeetingSerializer(serializers.ModelSerializer):
         help_text="Countries taking part; the host and every delegation are added on their own.",
     )
     mentioned = country_list(required=False, help_text="Countries discussed but not taking part.")
-    version = serializers.IntegerField(
-        required=False,
-        min_value=1,
-        help_text="Required when changing a meeting: the version you read. A stale one answers 409.",
-    )
+    version = serializers.IntegerField(read_only=True, help_text="Moves on by one with every save.")
     attendees = AttendeeSerializer(source="attendances", many=True, required=False)
     topics = TopicNoteSerializer(source="topic_notes", many=True, required=False)
     actions = ActionRowSerializer(many=True, required=False)
@@ -281,14 +287,33 @@ class MeetingSerializer(serializers.ModelSerializer):
         return data
 
 
+class MeetingUpdateSerializer(MeetingSerializer):
+    """A change of a meeting. PUT replaces it: the row lists are required (send ``[]`` for
+    none), other fields left out take their defaults. PATCH changes only what it is given."""
+
+    version = fields.VersionField()
+    attendees = AttendeeSerializer(source="attendances", many=True)
+    topics = TopicNoteSerializer(source="topic_notes", many=True)
+    actions = ActionRowSerializer(many=True)
+    sources = SourceSerializer(many=True)
+
+
 class ActionSerializer(ActionRowSerializer):
     """An action on its own, with the meeting it was agreed at (set when it is created)."""
 
-    meeting = serializers.IntegerField(source="meeting_id", help_text="Set when the action is created.")
+    meeting = serializers.IntegerField(
+        source="meeting_id", read_only=True, help_text="Set when the action is created."
+    )
     meeting_title = serializers.CharField(source="meeting.title", read_only=True)
 
     class Meta(ActionRowSerializer.Meta):
         fields = ["id", "meeting", "meeting_title", *ActionRowSerializer.Meta.fields[1:]]
+
+
+class ActionCreateSerializer(ActionSerializer):
+    meeting = fields.RecordId(
+        source="meeting_id", help_text="The meeting the action was agreed at; it stays there."
+    )
 
 
 class ChangeSerializer(serializers.Serializer):

@@ -13,7 +13,7 @@ from rest_framework.views import APIView
 
 from meetings import services
 from meetings.api import serializers
-from meetings.api.errors import Conflict
+from meetings.api.errors import Conflict, Unprocessable
 from meetings.api.form_data import NON_FIELD, MeetingWrite, meeting_write
 from meetings.filters import ActionFilter, MeetingFilter, OrganizationFilter, PersonFilter, TopicFilter
 from meetings.history import meeting_changes_since
@@ -64,6 +64,16 @@ class RecordViewSet(viewsets.ModelViewSet):
         # Sign-in here is the API's own: an anonymous request gets a 401 in JSON, not the
         # sign-in page the rest of the app redirects to.
         return login_not_required(super().as_view(*args, **kwargs))
+
+    create_serializer_class = None
+    update_serializer_class = None
+
+    def get_serializer_class(self):
+        if self.action == "create" and self.create_serializer_class:
+            return self.create_serializer_class
+        if self.action in ("update", "partial_update") and self.update_serializer_class:
+            return self.update_serializer_class
+        return self.serializer_class
 
     def get_queryset(self):
         queryset = self.queryset.model.objects.visible_to(self.request.user)
@@ -123,17 +133,10 @@ class TopicViewSet(RecordViewSet):
 class MeetingWriteMixin:
     """Writes that go through the meeting page's editor and ``services.meeting_save``."""
 
-    def get_serializer(self, *args, **kwargs):
-        # The serializer only describes the JSON here: the editor validates (see save_meeting).
-        serializer = super().get_serializer(*args, **kwargs)
-        if "data" in kwargs:
-            serializer.run_validation = lambda data=None: {}
-        return serializer
-
     def save_meeting(self, write: MeetingWrite, errors=lambda found: found) -> Meeting:
         editor = write.editor
         if not editor.is_valid():
-            raise ValidationError(errors(write.errors()))
+            raise Unprocessable(errors(write.errors()))
         try:
             return editor.save()
         except services.MeetingConflict as conflict:
@@ -145,7 +148,7 @@ class MeetingWriteMixin:
                 changes=serializers.HistoryEntrySerializer(changes, many=True).data,
             ) from conflict
         except services.SaveRefused as refusal:
-            raise ValidationError({NON_FIELD: [str(refusal)]}) from refusal
+            raise Unprocessable({NON_FIELD: [str(refusal)]}) from refusal
 
 
 MEETING_ROWS = (
@@ -165,12 +168,21 @@ MEETING_ROWS = (
     list=extend_schema(summary="Meetings, filtered as on /meetings/"),
     retrieve=extend_schema(summary="A meeting with its attendees, topics, actions and sources"),
     create=extend_schema(summary="Record a meeting with its rows, all or nothing"),
-    update=extend_schema(summary="Replace a meeting (fields left out take their defaults)"),
-    partial_update=extend_schema(summary="Change some of a meeting's fields or row lists"),
+    update=extend_schema(
+        summary="Replace a meeting: row lists required, other fields left out take their defaults",
+        request=serializers.MeetingUpdateSerializer,
+        responses=serializers.MeetingSerializer,
+    ),
+    partial_update=extend_schema(
+        summary="Change some of a meeting's fields or row lists; the rest stays as it is",
+        request=serializers.MeetingUpdateSerializer,
+        responses=serializers.MeetingSerializer,
+    ),
 )
 class MeetingViewSet(MeetingWriteMixin, RecordViewSet):
     queryset = Meeting.objects.all()
     serializer_class = serializers.MeetingSerializer
+    update_serializer_class = serializers.MeetingUpdateSerializer
     filterset_class = MeetingFilter
     ordering_fields = [
         "start_date",
@@ -203,16 +215,23 @@ class MeetingViewSet(MeetingWriteMixin, RecordViewSet):
         serializer.instance = self._write(serializer.instance, partial=serializer.partial)
 
     def _write(self, meeting: Meeting, *, partial: bool) -> Meeting:
-        write = meeting_write(
-            user=self.request.user, meeting=meeting, payload=self.request.data, partial=partial
-        )
+        try:
+            write = meeting_write(
+                user=self.request.user, meeting=meeting, payload=self.request.data, partial=partial
+            )
+        except ValidationError as error:  # a row id this meeting does not have
+            raise Unprocessable(error.detail) from error
         return self.fresh(self.save_meeting(write).pk)
 
 
 @extend_schema_view(
     list=extend_schema(summary="Agreed actions, filtered as on /actions/"),
     retrieve=extend_schema(summary="An action"),
-    create=extend_schema(summary="Add an action to a meeting"),
+    create=extend_schema(
+        summary="Add an action to a meeting",
+        request=serializers.ActionCreateSerializer,
+        responses={201: serializers.ActionSerializer},
+    ),
     update=extend_schema(summary="Replace an action's fields"),
     partial_update=extend_schema(summary="Change some of an action's fields"),
     destroy=extend_schema(summary="Remove an action from its meeting"),
@@ -222,6 +241,7 @@ class ActionViewSet(MeetingWriteMixin, RecordViewSet):
 
     queryset = Action.objects.all()
     serializer_class = serializers.ActionSerializer
+    create_serializer_class = serializers.ActionCreateSerializer
     filterset_class = ActionFilter
     ordering_fields = ["due_date", "status", "description", "id"]
     select_related = ("meeting", "responsible_person")
@@ -233,7 +253,7 @@ class ActionViewSet(MeetingWriteMixin, RecordViewSet):
         meetings = Meeting.objects.visible_to(self.request.user)
         meeting = meetings.filter(pk=meeting_id).first() if _is_id(meeting_id) else None
         if meeting is None:
-            raise ValidationError({"meeting": ["No meeting with this id."]})
+            raise Unprocessable({"meeting": ["No meeting with this id."]})
         row = {key: value for key, value in payload.items() if key not in ("id", "meeting")}
         write = self._save_rows(meeting, [*self._kept(meeting), row])
         serializer.instance = self.fresh(write.editor.formsets["actions"].forms[-1].instance.pk)
@@ -268,8 +288,8 @@ class ActionViewSet(MeetingWriteMixin, RecordViewSet):
                 partial=True,
                 version=meeting.version,
             )
-        except ValidationError as error:
-            raise ValidationError(_own_errors(error.detail)) from error
+        except ValidationError as error:  # a row id this meeting does not have
+            raise Unprocessable(_own_errors(error.detail)) from error
         self.save_meeting(write, errors=_own_errors)
         return write
 
