@@ -15,7 +15,6 @@ from html import escape
 from pathlib import Path
 
 from django import forms
-from django.core import signing
 from django.core.files.uploadedfile import UploadedFile
 from django.db import models
 from django.db.models import UniqueConstraint
@@ -29,6 +28,7 @@ from django_countries import countries
 
 from meetings import classification, services
 from meetings.country_names import country_name
+from meetings.history import describe
 from meetings.models import (
     Action,
     Attendance,
@@ -58,7 +58,6 @@ LONG_TEXT = 20_000
 NOTE_TEXT = 5_000
 SOURCE_TEXT = 100_000
 MAX_ROWS = 200
-SNAPSHOT_SALT = "meetings.meeting-form.original"
 
 
 @cache
@@ -321,7 +320,6 @@ class RowForm(StyledFormMixin, forms.ModelForm):
 class MeetingForm(StyledFormMixin, forms.ModelForm):
     country_fields = ("country", "host_country")
     version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1, max_value=2**31 - 1)
-    original = forms.CharField(widget=forms.HiddenInput, required=False, max_length=500_000)
     timezone = forms.ChoiceField(
         label="Time zone",
         initial="UTC",
@@ -414,13 +412,17 @@ class MeetingForm(StyledFormMixin, forms.ModelForm):
             self.fields["version"].error_messages["required"] = "This form is incomplete: reload the page."
             if not self.is_bound:
                 self.initial["version"] = self.instance.version
-                self.initial["original"] = signing.dumps(
-                    services.meeting_snapshot(self.instance), salt=SNAPSHOT_SALT, compress=True
-                )
                 rows = list(self.instance.countries.all())
                 self.initial["participants"] = self._extra_participants(rows)
                 self.initial["mentioned"] = [r.country.code for r in rows if r.role == "mentioned"]
         self.fields["parent"].queryset = parents
+        # An event above the person's clearance that this meeting sat on the margins of is
+        # neither shown nor offered; left empty, the link is kept as it is (see clean_parent).
+        self.withheld_parent_id = None
+        stored_parent = self.instance.parent_id if self.instance.pk else None
+        if stored_parent and not parents.filter(pk=stored_parent).exists():
+            self.withheld_parent_id = stored_parent
+            self.initial["parent"] = None
         self.fields["series"].empty_label = "None"
         self.fields["parent"].label = "On the margins of"
 
@@ -429,6 +431,12 @@ class MeetingForm(StyledFormMixin, forms.ModelForm):
         if self.instance.host_country:
             derived.add(self.instance.host_country.code)
         return [r.country.code for r in rows if r.role == "participant" and r.country.code not in derived]
+
+    def clean_parent(self):
+        parent = self.cleaned_data.get("parent")
+        if parent is None and self.withheld_parent_id:
+            return Meeting.objects.filter(pk=self.withheld_parent_id).first()
+        return parent
 
     def clean(self):
         data = super().clean()
@@ -449,12 +457,6 @@ class MeetingForm(StyledFormMixin, forms.ModelForm):
                     break
                 node, steps = node.parent, steps + 1
         return data
-
-    def original_snapshot(self) -> dict | None:
-        try:
-            return signing.loads(self.cleaned_data.get("original") or "", salt=SNAPSHOT_SALT)
-        except signing.BadSignature:
-            return None
 
     @property
     def warnings(self) -> list[str]:
@@ -814,7 +816,6 @@ class MeetingEditor:
             user=self.user,
             meeting=self.form.instance,
             expected_version=data.get("version"),
-            original=self.form.original_snapshot(),
             organizations=data.get("organizations") or [],
             participants=data.get("participants") or [],
             mentioned=data.get("mentioned") or [],
@@ -828,11 +829,8 @@ class MeetingEditor:
         """The same typed values, now based on the current version: saving again replaces it."""
         data = self.data.copy()
         data["version"] = str(conflict.current.version)
-        data["original"] = signing.dumps(
-            services.meeting_snapshot(conflict.current), salt=SNAPSHOT_SALT, compress=True
-        )
         fresh = MeetingEditor(user=self.user, instance=conflict.current, data=data, files=self.files)
-        fresh.changes_meanwhile = conflict.changes
+        fresh.changes_meanwhile = describe(conflict.changes)
         return fresh
 
     def error_summary(self) -> list[tuple[str, str, str]]:

@@ -3,8 +3,16 @@
 django-simple-history writes a historical row on every create, update and delete. Here
 those rows are turned into entries a person can read, oldest differences computed in
 Python from one query per model, so a long history costs no more queries than a short one.
+
+A meeting's history is marked like the meeting was: an entry carries the highest marking
+in force when the values it shows were written (a change shows the old values too), and
+only readers cleared for that marking see it. A meeting re-marked downwards therefore does
+not re-tell its earlier, higher-marked contents; the page says that entries were withheld.
 """
 
+from __future__ import annotations
+
+import bisect
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -18,12 +26,16 @@ from meetings.models import (
     MeetingCountry,
     MeetingTopic,
     Source,
+    User,
 )
 from meetings.uploads import clean_file_name
 
 KINDS = {"+": "created", "~": "changed", "-": "deleted"}
 # A source's file is shown by the name it was uploaded with, never by its storage name.
 SKIPPED = {"id", "version", "created_at", "updated_at", "file_name"}
+# Foreign keys whose target may be marked above the reader: named only when visible.
+MARKED_TARGETS = (Meeting, Action)
+HIDDEN_TARGET = "a record above your clearance"
 
 
 @dataclass
@@ -41,9 +53,67 @@ class Entry:
     what: str
     label: str
     changes: list[Change] = field(default_factory=list)
+    marking: int = 0
 
 
-def _display(row, model_field) -> str:
+@dataclass
+class History:
+    """The entries a reader may see, newest first, and whether any were withheld."""
+
+    entries: list[Entry]
+    withheld: bool = False
+
+    def __iter__(self):
+        return iter(self.entries)
+
+    def __len__(self) -> int:
+        return len(self.entries)
+
+    def __getitem__(self, index):
+        return self.entries[index]
+
+
+class _Markings:
+    """The meeting's marking at any moment, from its own historical rows."""
+
+    def __init__(self, meeting_rows):
+        self.times = [row.history_date for row in meeting_rows]
+        self.levels = [row.classification for row in meeting_rows]
+
+    def at(self, when: datetime) -> int:
+        index = bisect.bisect_right(self.times, when) - 1
+        return self.levels[index] if index >= 0 else (self.levels[0] if self.levels else 0)
+
+
+class _Targets:
+    """Which marked records a foreign key in the history may name for this reader."""
+
+    def __init__(self, user: User | None, rows_by_model: dict):
+        self.visible: dict[type, set[int]] = {}
+        for target in MARKED_TARGETS:
+            ids = {
+                getattr(row, f.attname)
+                for model, rows in rows_by_model.items()
+                for f in model._meta.concrete_fields
+                if isinstance(f, models.ForeignKey) and f.related_model is target
+                for row in rows
+                if getattr(row, f.attname) is not None
+            }
+            if not ids:
+                self.visible[target] = set()
+            elif user is None:
+                self.visible[target] = ids
+            else:
+                self.visible[target] = set(
+                    target.objects.visible_to(user).filter(pk__in=ids).values_list("pk", flat=True)
+                )
+
+    def shows(self, model_field, value) -> bool:
+        target = model_field.related_model
+        return target not in self.visible or value in self.visible[target]
+
+
+def _display(row, model_field, targets: _Targets | None = None) -> str:
     value = getattr(row, model_field.attname)
     if value in (None, ""):
         return "—"
@@ -52,13 +122,17 @@ def _display(row, model_field) -> str:
     if model_field.choices and model_field.flatchoices:
         return str(dict(model_field.flatchoices).get(value, value))
     if isinstance(model_field, models.ForeignKey):
+        if targets is not None and not targets.shows(model_field, value):
+            return HIDDEN_TARGET
         return f"#{value}"
     if isinstance(model_field, models.FileField):
         return getattr(row, "file_name", "") or clean_file_name(value)
     return str(value)
 
 
-def _entries(model, rows) -> list[Entry]:
+def _entries(
+    model, rows, *, targets: _Targets | None = None, markings: _Markings | None = None
+) -> list[Entry]:
     tracked = [f for f in model._meta.concrete_fields if f.name not in SKIPPED]
     noun = str(model._meta.verbose_name)
     previous, entries = {}, []
@@ -67,13 +141,20 @@ def _entries(model, rows) -> list[Entry]:
         changes = []
         if before is not None and row.history_type == "~":
             for model_field in tracked:
-                old, new = _display(before, model_field), _display(row, model_field)
+                old, new = _display(before, model_field, targets), _display(row, model_field, targets)
                 if old != new:
                     changes.append(Change(str(model_field.verbose_name), old, new))
         previous[row.id] = row
         if row.history_type == "~" and not changes:
             continue  # saved without a visible change
         user = row.history_user
+        marking = 0
+        if markings is not None:
+            # The values shown were written now and, for a change or deletion, before.
+            written = [row.history_date] + ([before.history_date] if before is not None else [])
+            marking = max(markings.at(when) for when in written)
+        if model is Meeting:
+            marking = max(row.classification, before.classification if before is not None else 0)
         entries.append(
             Entry(
                 when=row.history_date,
@@ -82,6 +163,7 @@ def _entries(model, rows) -> list[Entry]:
                 what=noun,
                 label=_label(row),
                 changes=changes,
+                marking=marking,
             )
         )
     return entries
@@ -111,30 +193,41 @@ def _label(row) -> str:
 
 def _rows(model, **filters):
     related = LABELS[model][0] if model in LABELS else ()
-    return (
+    return list(
         model.history.filter(**filters)
         .select_related("history_user", *related)
         .order_by("history_date", "history_id")
     )
 
 
-def meeting_history(meeting: Meeting) -> list[Entry]:
-    """The meeting and all its inline rows (attendees, topics, actions, parties, sources), newest first."""
-    entries = _entries(Meeting, _rows(Meeting, id=meeting.pk))
+def meeting_history(meeting: Meeting, user: User | None = None) -> History:
+    """The meeting and all its inline rows (attendees, topics, actions, parties, sources),
+    newest first; with ``user``, only the entries they are cleared for."""
+    rows = {Meeting: _rows(Meeting, id=meeting.pk)}
     for model in (Attendance, MeetingTopic, Action, Source, MeetingCountry):
-        entries += _entries(model, _rows(model, meeting_id=meeting.pk))
+        rows[model] = _rows(model, meeting_id=meeting.pk)
     action_ids = Action.history.filter(meeting_id=meeting.pk).values("id")
-    entries += _entries(ActionParty, _rows(ActionParty, action_id__in=action_ids))
-    return sorted(entries, key=lambda entry: entry.when, reverse=True)
+    rows[ActionParty] = _rows(ActionParty, action_id__in=action_ids)
+    targets, markings = _Targets(user, rows), _Markings(rows[Meeting])
+    entries = [
+        entry
+        for model, model_rows in rows.items()
+        for entry in _entries(model, model_rows, targets=targets, markings=markings)
+    ]
+    entries.sort(key=lambda entry: entry.when, reverse=True)
+    if user is None:
+        return History(entries)
+    shown = [entry for entry in entries if entry.marking <= user.clearance]
+    return History(shown, withheld=len(shown) < len(entries))
 
 
-def record_history(instance) -> list[Entry]:
+def record_history(instance) -> History:
     """A single record's own history (a person, organisation or topic), newest first."""
     model = type(instance)
-    return sorted(_entries(model, _rows(model, id=instance.pk)), key=lambda e: e.when, reverse=True)
+    return History(sorted(_entries(model, _rows(model, id=instance.pk)), key=lambda e: e.when, reverse=True))
 
 
-def meeting_changes_since(meeting: Meeting, version: int) -> list[Entry]:
+def meeting_changes_since(meeting: Meeting, version: int, user: User | None = None) -> History:
     """What was written after the meeting stood at ``version``, newest first.
 
     Told to someone whose save was refused because they started from that version. A
@@ -143,7 +236,34 @@ def meeting_changes_since(meeting: Meeting, version: int) -> list[Entry]:
     """
     saves = Meeting.history.filter(id=meeting.pk)
     later = saves.filter(version__gt=version).order_by("history_date").first()
+    history = meeting_history(meeting, user)
     if later is not None:
-        return [entry for entry in meeting_history(meeting) if entry.when >= later.history_date]
+        return History([e for e in history if e.when >= later.history_date], history.withheld)
     last = saves.filter(version__lte=version).order_by("-history_date").first()
-    return [entry for entry in meeting_history(meeting) if last is None or entry.when > last.history_date]
+    return History([e for e in history if last is None or e.when > last.history_date], history.withheld)
+
+
+def _quoted(text: str, limit: int = 60) -> str:
+    text = text.replace("\n", " ")
+    return f"“{text if len(text) <= limit else text[: limit - 1] + '…'}”"
+
+
+def describe(entries) -> list[str]:
+    """Lines for a person told what changed meanwhile, oldest first: "Title: “A” → “B”",
+    "Action “Deliver kit”: Status “Agreed” → “Done”", "Attendee added: “Aden Duale”"."""
+    lines = []
+    for entry in reversed(list(entries)):
+        what = entry.what[:1].upper() + entry.what[1:]
+        if entry.kind != "changed":
+            lines.append(
+                f"{what} {'added' if entry.kind == 'created' else 'removed'}: {_quoted(entry.label, 120)}"
+            )
+            continue
+        changes = [(c.field[:1].upper() + c.field[1:], _quoted(c.old), _quoted(c.new)) for c in entry.changes]
+        if entry.what == "meeting":
+            lines += [f"{name}: {old} → {new}" for name, old, new in changes]
+        else:
+            lines.append(
+                f"{what} {_quoted(entry.label)}: " + "; ".join(f"{n} {o} → {v}" for n, o, v in changes)
+            )
+    return lines

@@ -24,6 +24,7 @@ from rest_framework.authtoken.models import Token
 from simple_history.utils import bulk_create_with_history
 
 from meetings import classification
+from meetings.history import History, meeting_changes_since
 from meetings.models import (
     Action,
     ActionParty,
@@ -47,9 +48,10 @@ class SaveRefused(Exception):
 
 
 class MeetingConflict(SaveRefused):
-    """Someone else saved the meeting after this person opened it."""
+    """Someone else saved the meeting after this person opened it; ``changes`` are the
+    history entries written since, as far as the person is cleared to read them."""
 
-    def __init__(self, changes: list[str], current: Meeting):
+    def __init__(self, changes: History, current: Meeting):
         super().__init__("Someone else saved this meeting while you were editing it.")
         self.changes = changes
         self.current = current
@@ -89,7 +91,6 @@ def meeting_save(
     user: User,
     meeting: Meeting,
     expected_version: int | None = None,
-    original: dict | None = None,
     organizations: Iterable[Organization] | None = None,
     participants: Iterable[str] | None = None,
     mentioned: Iterable[str] | None = None,
@@ -102,8 +103,8 @@ def meeting_save(
 
     ``meeting`` carries the new field values (unsaved for a new meeting). For an existing
     meeting, ``expected_version`` is the version the person started from; if the stored
-    version moved on, ``MeetingConflict`` lists what changed since ``original`` (a
-    ``meeting_snapshot`` taken when the form was opened). Participant countries are
+    version moved on, ``MeetingConflict`` tells what was saved since, from the change
+    history (nothing of it travels through the person's browser). Participant countries are
     derived: the host, every attendee's delegation and ``participants``; ``mentioned``
     countries are kept unless they also take part. Leaving ``organizations``,
     ``participants`` or ``mentioned`` out (None) keeps what is stored.
@@ -127,7 +128,7 @@ def meeting_save(
             if is_new:
                 meeting.version = 1
             else:
-                _claim_version(user, meeting, expected_version, original)
+                _claim_version(user, meeting, expected_version)
             meeting.save()
             if organizations is not None:
                 meeting.organizations.set(list(organizations))
@@ -152,7 +153,7 @@ def meeting_save(
     return meeting
 
 
-def _claim_version(user: User, meeting: Meeting, expected_version: int | None, original: dict | None) -> None:
+def _claim_version(user: User, meeting: Meeting, expected_version: int | None) -> None:
     """Move the stored version on by one, or refuse if it is not the one the person saw.
 
     The conditional UPDATE is atomic in the database, so of two people saving the same
@@ -165,7 +166,8 @@ def _claim_version(user: User, meeting: Meeting, expected_version: int | None, o
         current = stored.first()
         if current is None:
             raise SaveRefused("This meeting was deleted, or is no longer visible to you. Nothing was saved.")
-        raise MeetingConflict(describe_changes(original, meeting_snapshot(current)), current)
+        since = expected_version if expected_version is not None else current.version
+        raise MeetingConflict(meeting_changes_since(current, since, user), current)
     meeting.version = expected_version + 1
 
 
@@ -286,142 +288,6 @@ def _undo(new_meeting: Meeting | None, new_rows: list, written_files: list[str])
     for row in [*new_rows, *([new_meeting] if new_meeting else [])]:
         row.pk = None
         row._state.adding = True
-
-
-# What changed meanwhile -----------------------------------------------------------------
-
-SNAPSHOT_FIELDS = (
-    "title",
-    "kind",
-    "status",
-    "start_date",
-    "start_time",
-    "end_date",
-    "end_time",
-    "timezone",
-    "city",
-    "venue",
-    "country",
-    "host_country",
-    "parent",
-    "series",
-    "classification",
-    "summary",
-    "outcome",
-)
-ROW_SECTIONS = ("Attendee", "Topic", "Action", "Source")
-
-
-def _display(instance: models.Model, name: str) -> str:
-    model_field = instance._meta.get_field(name)
-    if model_field.choices and not model_field.is_relation:
-        return str(getattr(instance, f"get_{name}_display")())
-    value = getattr(instance, name)
-    if value is None or value == "":
-        return ""
-    if isinstance(value, datetime.date | datetime.time):
-        return value.isoformat()
-    if hasattr(value, "name") and hasattr(value, "code"):  # a country
-        return str(value.name)
-    return str(value)
-
-
-def meeting_snapshot(meeting: Meeting) -> dict[str, dict[str, str]]:
-    """The meeting as a person sees it, in plain text keyed by field label and row id.
-
-    Taken when a form is opened and again when a save is refused, so the person can be
-    told exactly what someone else changed in between, inline rows included.
-    """
-    fields = {
-        str(Meeting._meta.get_field(name).verbose_name).capitalize(): _display(meeting, name)
-        for name in SNAPSHOT_FIELDS
-    }
-    fields["Organisations involved"] = ", ".join(sorted(str(o) for o in meeting.organizations.all()))
-    for role, label in ((MeetingCountry.Role.PARTICIPANT, "taking part"), ("mentioned", "mentioned")):
-        codes = meeting.countries.filter(role=role)
-        fields[f"Countries {label}"] = ", ".join(sorted(str(row.country.name) for row in codes))
-    attendees = meeting.attendances.select_related("person", "organization")
-    topics = meeting.topic_notes.select_related("topic")
-    actions = meeting.actions.select_related("responsible_person").prefetch_related("parties__organization")
-    return {
-        "Meeting": fields,
-        "Attendee": {
-            str(a.pk): _row_fields(a, "person", "organization", "title", "delegation", "role", "status")
-            for a in attendees
-        },
-        "Topic": {str(t.pk): _row_fields(t, "topic", "note") for t in topics},
-        "Action": {
-            str(a.pk): {
-                **_row_fields(
-                    a,
-                    "description",
-                    "status",
-                    "due_date",
-                    "responsible_person",
-                    "completed_on",
-                    "completion_note",
-                ),
-                "Responsible": ", ".join(sorted(str(p) for p in a.parties.all())),
-            }
-            for a in actions
-        },
-        "Source": {
-            str(s.pk): _row_fields(s, "title", "kind", "url", "file", "published_on", "text")
-            for s in meeting.sources.all()
-        },
-    }
-
-
-def _row_fields(row: models.Model, *names: str) -> dict[str, str]:
-    """A row's fields by label; the first one names the row in messages."""
-    return {str(row._meta.get_field(name).verbose_name).capitalize(): _display(row, name) for name in names}
-
-
-def _short(text: str | None, limit: int = 120) -> str:
-    text = (text or "").replace("\n", " ")
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-def _row_summary(fields: dict | str) -> str:
-    if isinstance(fields, str):
-        return _short(fields)
-    return _short(" · ".join(value for value in fields.values() if value))
-
-
-def _row_change(section: str, old: dict | str, new: dict) -> str:
-    """ "Action “Continue UK support…”: Status “In progress” → “Done”", only the fields that differ."""
-    if isinstance(old, str):
-        return f"{section} changed: {_short(old)} → {_row_summary(new)}"
-    name = _short(next(iter(new.values()), ""), 60)
-    changed = [
-        f"{label} “{_short(old.get(label), 60) or '—'}” → “{_short(value, 60) or '—'}”"
-        for label, value in new.items()
-        if old.get(label, "") != value
-    ]
-    return f"{section} “{name}”: {'; '.join(changed)}"
-
-
-def describe_changes(before: dict | None, after: dict) -> list[str]:
-    """One line per difference between two ``meeting_snapshot`` results, for a person to read."""
-    if not isinstance(before, dict):
-        return []
-    lines = []
-    before_fields = before.get("Meeting") or {}
-    for name, value in after["Meeting"].items():
-        old = before_fields.get(name, "")
-        if old != value:
-            lines.append(f"{name}: “{_short(old) or '—'}” → “{_short(value) or '—'}”")
-    for section in ROW_SECTIONS:
-        old_rows, new_rows = before.get(section) or {}, after.get(section) or {}
-        for key in sorted(set(old_rows) | set(new_rows), key=lambda k: int(k) if str(k).isdigit() else 0):
-            old, new = old_rows.get(key), new_rows.get(key)
-            if old is None:
-                lines.append(f"{section} added: {_row_summary(new)}")
-            elif new is None:
-                lines.append(f"{section} removed: {_row_summary(old)}")
-            elif old != new:
-                lines.append(_row_change(section, old, new))
-    return lines
 
 
 # Deleting -------------------------------------------------------------------------------

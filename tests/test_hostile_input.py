@@ -118,7 +118,6 @@ MEETING_FIELDS = [
     "participants",
     "mentioned",
     "version",
-    "original",
 ]
 ROW_FIELDS = {
     "attendees": ["id", "person", "organization", "title", "delegation", "role", "status", "DELETE"],

@@ -133,7 +133,7 @@ def meeting_write(
     stored = meeting.pk is not None
     blank = MeetingForm(instance=meeting if partial else Meeting(), user=user)
     errors: dict = {}
-    names = [name for name in blank.fields if name not in ("version", "original")]
+    names = [name for name in blank.fields if name != "version"]
     data = {name: as_form_value(blank[name].initial) for name in names}
     data |= _checked_scalars(payload, names, errors)
     if stored:

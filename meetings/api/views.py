@@ -16,7 +16,6 @@ from meetings.api import serializers
 from meetings.api.errors import Conflict, Unprocessable
 from meetings.api.form_data import NON_FIELD, MeetingWrite, meeting_write
 from meetings.filters import ActionFilter, MeetingFilter, OrganizationFilter, PersonFilter, TopicFilter
-from meetings.history import meeting_changes_since
 from meetings.models import (
     Action,
     ActionParty,
@@ -140,12 +139,10 @@ class MeetingWriteMixin:
         try:
             return editor.save()
         except services.MeetingConflict as conflict:
-            current = conflict.current
-            changes = meeting_changes_since(current, int(editor.form.cleaned_data["version"]))
             raise Conflict(
                 str(conflict),
-                current_version=current.version,
-                changes=serializers.HistoryEntrySerializer(changes, many=True).data,
+                current_version=conflict.current.version,
+                changes=serializers.HistoryEntrySerializer(conflict.changes.entries, many=True).data,
             ) from conflict
         except services.SaveRefused as refusal:
             raise Unprocessable({NON_FIELD: [str(refusal)]}) from refusal

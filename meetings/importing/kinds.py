@@ -271,7 +271,7 @@ class MeetingImporter(RowImporter):
     }
     required = ("title", "start_date")
     # Form fields whose errors belong to a differently named column.
-    FIELD_COLUMNS = {"__all__": "title", "parent": "title", "version": "title", "original": "title"}
+    FIELD_COLUMNS = {"__all__": "title", "parent": "title", "version": "title"}
 
     def import_row(self, row: Row, outcome: Outcome) -> None:
         title = self.value(row, "title")

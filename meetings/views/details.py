@@ -282,7 +282,7 @@ def meeting_history_page(request: HttpRequest, pk: int) -> HttpResponse:
     template = "includes/history.html" if request.htmx else "meetings/meeting_history.html"
     context = {
         "meeting": meeting,
-        "history": meeting_history(meeting),
+        "history": meeting_history(meeting, request.user),
         "page_marking": meeting.classification,
     }
     return render(request, template, context)
