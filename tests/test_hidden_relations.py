@@ -66,6 +66,7 @@ def test_a_full_replacement_through_the_api_keeps_it_too(client, restricted_edit
     url = f"/api/v1/meetings/{side_meeting.pk}/"
     read = client.get(url).json()
     body = {k: read[k] for k in ("title", "kind", "status", "start_date", "version")} | {"parent": None}
+    body |= {rows: [] for rows in ("attendees", "topics", "actions", "sources")}
     response = client.put(url, json.dumps(body), content_type="application/json")
     assert response.status_code == 200, response.content
     assert Meeting.objects.get(pk=side_meeting.pk).parent_id == side_meeting.parent_id
