@@ -166,3 +166,16 @@ class SourceAdmin(VisibleMeetingsAdmin):
     list_filter = ["kind"]
     search_fields = ["title", "url", "text"]
     autocomplete_fields = ["meeting"]
+
+
+@admin.register(models.DraftCorrection)
+class DraftCorrectionAdmin(admin.ModelAdmin):
+    """What people chose instead of a draft's proposal; delete one to stop drafts using it."""
+
+    list_display = ["phrase", "kind", "choice", "times", "created_by", "updated_at"]
+    list_filter = ["kind"]
+    search_fields = ["phrase", "person__name", "topic__name", "city"]
+    fields = ["kind", "phrase", "person", "topic", "city", "country", "times", "created_by"]
+    readonly_fields = ["times", "created_by"]
+    autocomplete_fields = ["person", "topic"]
+    list_select_related = ["person", "topic", "created_by"]

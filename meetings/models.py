@@ -708,6 +708,59 @@ class CalendarFeed(models.Model):
         self.last_used_at = now
 
 
+class DraftCorrection(models.Model):
+    """What a person chose, when saving a draft from a press release, for words the draft had
+    read otherwise: a person for a name, a topic for a suggested phrase, a place for a town.
+    The next draft uses it. Reference data like people and topics, seen by everyone, so it is
+    learnt only from meetings saved at the lowest marking and keeps no meeting, no sentence and
+    nothing but the words themselves."""
+
+    class Kind(models.TextChoices):
+        PERSON = "person", "Person for a name"
+        TOPIC = "topic", "Topic for a phrase"
+        PLACE = "place", "Place for a town"
+
+    kind = models.CharField(max_length=10, choices=Kind)
+    phrase = models.CharField(max_length=200, help_text="The words as a draft read them.")
+    key = models.CharField(max_length=200, editable=False, help_text="The words folded, to look them up by.")
+    person = models.ForeignKey(Person, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    topic = models.ForeignKey(Topic, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    city = models.CharField(max_length=100, blank=True)
+    country = CountryField(blank=True)
+    times = models.PositiveIntegerField(default=1, help_text="How many saved drafts chose it.")
+    created_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["kind", "key"]
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "key"], name="draft_correction_once_per_phrase"),
+            models.CheckConstraint(
+                condition=(Q(kind="person") & Q(person__isnull=False))
+                | (Q(kind="topic") & Q(topic__isnull=False))
+                | (Q(kind="place") & ~Q(country="")),
+                name="draft_correction_has_its_choice",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"“{self.phrase}” → {self.choice}"
+
+    def save(self, *args, **kwargs):
+        from meetings.extraction.directory import correction_key
+
+        self.key = correction_key(self.phrase)
+        super().save(*args, **kwargs)
+
+    @property
+    def choice(self) -> str:
+        if self.kind == self.Kind.PERSON:
+            return str(self.person)
+        if self.kind == self.Kind.TOPIC:
+            return str(self.topic)
+        return ", ".join(p for p in (self.city, country_name(self.country.code) if self.country else "") if p)
+
+
 # Every record keeps its change history: who changed what, when, field by field, inline
 # rows included. History is read on the record's own page, never edited through the app.
 for _model in (

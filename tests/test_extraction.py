@@ -16,8 +16,19 @@ from meetings.extraction import ExtractionRefused, extract, scoring
 from meetings.extraction.database import DatabaseDirectory
 from meetings.extraction.dates import due_date, find_dates
 from meetings.extraction.directory import Directory, demo_directory
-from meetings.models import Action, ActionParty, Attendance, Meeting, MeetingTopic, Person, Source, User
-from tests.factories import OrganizationFactory, PersonFactory, TopicFactory
+from meetings.models import (
+    Action,
+    ActionParty,
+    Attendance,
+    DraftCorrection,
+    Meeting,
+    MeetingCountry,
+    MeetingTopic,
+    Person,
+    Source,
+    User,
+)
+from tests.factories import MeetingFactory, OrganizationFactory, PersonFactory, TopicFactory, UserFactory
 
 TODAY = scoring.TODAY
 REFERENCE = (scoring.CORPUS / "01-kenya-uk-reference.txt").read_text(encoding="utf-8")
@@ -239,6 +250,225 @@ def test_people_titles_without_a_directory():
     assert all(a.person is None for a in draft.attendees)
 
 
+# The failure classes of readouts from other publishers ---------------------------------------
+
+
+def topics_of(text: str) -> list[str]:
+    return [t.name for t in read(text).topics]
+
+
+def test_full_stops_inside_abbreviations_do_not_cut_a_topic_list():
+    names = topics_of(
+        "Nairobi, 3 May 2024 – The minister met Gen. Ali Omar on Tuesday. The talks covered U.S. Army "
+        "training, drone warfare and the Sahel."
+    )
+    assert "U.S. Army training" in names and "Sahel" in names and "Drone warfare" in names
+
+
+@pytest.mark.parametrize(
+    "introducer",
+    [
+        "Talks centred on",
+        "The two sides discussed",
+        "They exchanged views on",
+        "The meeting covered",
+        "The ministers reviewed",
+        "They spoke about matters of mutual interest including",
+        "The call focused on",
+        "Discussions were about",
+    ],
+)
+def test_topic_introducers(introducer):
+    names = topics_of(
+        f"Nairobi, 3 May 2024 – Minister Jane Achieng met her counterpart Tom Baird on Tuesday. "
+        f"{introducer} drone warfare and cyber defence."
+    )
+    assert {"Drone warfare", "Cyber defence"} <= set(names), names
+
+
+def test_a_subject_named_before_the_clause_about_it():
+    names = topics_of(
+        "Nairobi, 3 May 2024 – Minister Jane Achieng met her counterpart Tom Baird on Tuesday. On the "
+        "war in Ukraine, the ministers condemned the strikes on civilians."
+    )
+    assert names == ["War in Ukraine"]
+
+
+def test_a_weekday_after_an_introducer_is_not_a_topic():
+    names = topics_of(
+        "Nairobi, 3 May 2024 – Minister Jane Achieng held talks on Tuesday with Tom Baird, and officials "
+        "on Friday with the delegation."
+    )
+    assert names == []
+
+
+def test_topic_lists_keep_adjectives_proper_nouns_and_drop_people_and_clauses():
+    names = topics_of(
+        "Constanța, 20 May 2025 – Minister Ion Popescu hosted Georgi Petrov for talks on Tuesday. They "
+        "discussed long-range, precision-guided munitions, the Black Sea, Operation Eastern Shield, "
+        "Georgi Petrov and how they would share the costs."
+    )
+    assert names == ["Long-range, precision-guided munitions", "Black Sea", "Operation Eastern Shield"]
+
+
+def test_a_topic_sharing_one_word_with_a_known_one_is_still_suggested(directory):
+    draft = read(
+        "Nairobi, 3 May 2024 – Minister Jane Achieng met Tom Baird on Tuesday. They discussed regional "
+        "security and border security along the common frontier.",
+        directory,
+    )
+    assert {"Regional security", "Border security"} <= {t.name for t in draft.topics}
+
+
+def test_the_situation_in_a_country_is_a_topic():
+    names = topics_of(
+        "Nakuru, 8 April 2025 – Kenya and Ethiopia held talks on Tuesday. Minister Jane Achieng and "
+        "Minister Abebe Tesfaye reviewed the situation in Somalia and the illicit trade in small arms."
+    )
+    assert "Situation in Somalia" in names and "Illicit trade in small arms" in names
+
+
+def test_commitments_in_the_forms_readouts_use():
+    draft = read((scoring.CORPUS / "24-joint-statement-commitments.txt").read_text(encoding="utf-8"))
+    descriptions = [a.description for a in draft.actions]
+    assert descriptions == [
+        "Draft a memorandum of understanding on naval training",
+        "Donate two patrol boats to the Ghana Navy",
+        "Agreement on the training of Ghanaian divers",
+        "Commitment to the Accra Initiative",
+        "Continue to fund the Kofi Annan International Peacekeeping Training Centre",
+        "The security of the Gulf of Guinea requires closer regional coordination",
+        "Prepare a joint exercise for 2026",
+        "Meet once a year",
+        "Hold the next consultations in The Hague",
+    ]
+    assert draft.actions[4].countries == ["NL"] and draft.actions[0].countries == ["GH", "NL"]
+    assert draft.outcome.value.startswith("Joint statement on the Ghana–Netherlands")
+
+
+def test_a_shared_platitude_is_not_an_action():
+    draft = read(
+        "Nairobi, 3 May 2024 – Minister Jane Achieng met Tom Baird on Tuesday. The two ministers "
+        "reaffirmed their commitment to peace and stability and agreed to deepen bilateral cooperation."
+    )
+    assert draft.actions == []
+
+
+def test_a_visiting_minister_is_not_filed_as_the_hosts_national():
+    draft = read((scoring.CORPUS / "30-ghana-portugal-visitor.txt").read_text(encoding="utf-8"))
+    assert [(a.name, a.country, a.country_from) for a in draft.attendees] == [
+        ("Nuno Melo", "PT", "place"),
+        ("Kwame Asante", "GH", "visitor"),
+    ]
+
+
+def test_each_person_belongs_to_the_delegation_named_before_them():
+    draft = read((scoring.CORPUS / "26-bilateral-forum-and-regional.txt").read_text(encoding="utf-8"))
+    assert [(a.name, a.country) for a in draft.attendees] == [
+        ("Patrick Mariru", "KE"),
+        ("Martha Liwij", "ET"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("dateline", "place"),
+    [
+        ("Fort Bragg, North Carolina, May 14, 2025 -", ("Fort Bragg", "US")),
+        ("Kingston, Ontario, 3 October 2024 –", ("Kingston", "CA")),
+        ("Kingston, 3 October 2024 –", ("Kingston", "JM")),
+        ("Constanța, 20 May 2025 –", ("Constanța", "RO")),
+        ("Nakuru, 8 April 2025 –", ("Nakuru", "KE")),
+        ("Okinawa, Japan, 8 April 2025 –", ("Okinawa", "JP")),
+    ],
+)
+def test_places_from_the_gazetteer_with_regions(dateline, place):
+    draft = read(
+        f"{dateline} Minister Jane Achieng hosted Minister Tom Baird for talks on Tuesday. The two "
+        "ministers discussed the training of their forces and the security of the region."
+    )
+    assert (draft.city.value, draft.country.value) == place
+
+
+def test_a_town_with_its_region_in_a_sentence():
+    draft = read(
+        "Minister Jane Achieng hosted Minister Tom Baird in Fort Bragg, North Carolina, on 4 May 2024."
+    )
+    assert (draft.city.value, draft.country.value) == ("Fort Bragg", "US")
+
+
+def test_the_dateline_wins_over_a_later_town():
+    draft = read(
+        "Fort Bragg, North Carolina, May 14, 2025 - Minister Jane Achieng met Gen. Tom Baird on Tuesday. "
+        "They agreed to meet in Abuja in September."
+    )
+    assert (draft.city.value, draft.country.value) == ("Fort Bragg", "US")
+
+
+def test_the_event_on_the_margins_ends_with_its_sentence():
+    draft = read((scoring.CORPUS / "27-margins-nordic-baltic.txt").read_text(encoding="utf-8"))
+    assert draft.parent_event.value == "NATO Summit"
+
+
+@pytest.mark.parametrize(
+    ("words", "kind"),
+    [
+        ("held the Kenya–Ethiopia Bilateral Defence Forum", "bilateral"),
+        ("held the Kenya–Ethiopia Defence Dialogue", "dialogue"),
+    ],
+)
+def test_a_bilateral_forum_between_two_countries_is_bilateral(words, kind):
+    draft = read(
+        f"Nairobi, 3 May 2024 – Kenya and Ethiopia {words} on Tuesday. Kenya's Defence Cabinet Secretary "
+        "Aden Duale met Ethiopia's Minister of Defense, Abraham Belay."
+    )
+    assert draft.kind.value == kind
+
+
+def test_a_dialogue_of_three_delegations_is_multilateral():
+    draft = read(
+        "Nairobi, 3 May 2024 – The Annual Defence Dialogue brought together Kenya's Defence Cabinet "
+        "Secretary Aden Duale, Ethiopia's Minister of Defense, Abraham Belay, and Uganda's Minister of "
+        "Defence, Jacob Oboth."
+    )
+    assert draft.kind.value == "multilateral"
+
+
+def test_brackets_inside_a_name_and_a_title_with_a_comma():
+    draft = read(
+        "Abuja, 3 May 2024 – Air Commodore (Retd) Jane Doe and Captain (Dr.) Grace Wambui met the ECOWAS "
+        "Commissioner for Political Affairs, Peace and Security, Dr. Abdel Musah, on Tuesday."
+    )
+    people = {a.name: a for a in draft.attendees}
+    assert people["Jane Doe"].rank == "Air Commodore" and people["Grace Wambui"].rank == "Captain"
+    assert people["Abdel Musah"].title == "Commissioner for Political Affairs, Peace and Security"
+    assert "Retd" not in {o.acronym for o in draft.organisations}
+
+
+def test_a_title_before_the_rank():
+    draft = read(
+        "Tanga, Tanzania, 2 September 2025 – The Commander of the Kenya Navy, Rear Admiral Paul Otieno, "
+        "paid a courtesy call on Monday."
+    )
+    (otieno,) = draft.attendees
+    assert (otieno.rank, otieno.title, otieno.country) == (
+        "Rear Admiral",
+        "Commander of the Kenya Navy",
+        "KE",
+    )
+
+
+def test_each_text_is_read_within_fifty_milliseconds(directory):
+    from meetings.extraction import gazetteer
+
+    gazetteer.warm()
+    read(REFERENCE, directory)  # the date parser's data, loaded once
+    for folder in (scoring.CORPUS, scoring.HELD_OUT):
+        timings: dict[str, float] = {}
+        scoring.run(directory, folder=folder, timings=timings)
+        # The median, with room for a loaded machine: the report prints each set's figures.
+        assert sorted(timings.values())[len(timings) // 2] < 0.05, timings
+
+
 # Quality over the corpus ----------------------------------------------------------------------
 
 
@@ -252,14 +482,15 @@ def test_the_corpus_is_varied_enough():
     assert any("Defense" in text for _, text, _ in items) and any("Defence" in text for _, text, _ in items)
 
 
-def test_the_corpus_meets_the_recall_targets():
+def test_the_tuning_set_meets_the_targets():
     counts, _ = scoring.run()
-    short = {
-        name: round(counts[name].recall, 2)
-        for name, target in scoring.TARGETS.items()
-        if counts[name].recall < target
-    }
-    assert short == {}, scoring.table(counts)
+    assert scoring.short_of_targets(counts) == [], scoring.table(counts)
+
+
+def test_the_held_out_set_is_scored_apart():
+    tuning = {name for name, _, _ in scoring.corpus()}
+    held_out = {name for name, _, _ in scoring.corpus(scoring.HELD_OUT)}
+    assert len(held_out) >= 20 and not tuning & held_out
 
 
 # Bad input --------------------------------------------------------------------------------------
@@ -311,9 +542,10 @@ def test_a_text_of_ten_thousand_words_takes_under_two_seconds(directory):
     text = long_text()
     assert len(text.split()) >= 10_000
     read(REFERENCE, directory)  # the date parser's first use loads its data: not part of the figure
-    started = time.perf_counter()
+    # Processor time: what the reading costs, however busy the machine running the tests is.
+    started = time.process_time()
     draft = read(text, directory)
-    assert time.perf_counter() - started < 2.0
+    assert time.process_time() - started < 2.0
     assert draft.start_date.value == datetime.date(2024, 2, 26)
 
 
@@ -519,3 +751,152 @@ def test_a_long_article_against_the_database_takes_under_two_seconds(demo_client
     response = demo_client.post(URL, {"text": text})
     assert response.status_code == 200
     assert len(response.context["editor"].attendees.initial_extra) == 2
+
+
+# A meeting recorded already ----------------------------------------------------------------------
+
+HEADLINED = (
+    "Kenya and Ghana hold naval talks in Mombasa\n\n"
+    "Mombasa, 9 May 2024 – Defence Cabinet Secretary Jane Achieng hosted the Minister for Defence of "
+    "Ghana, Tom Baird, on Tuesday. They discussed drone warfare and cyber defence."
+)
+
+
+def recorded(title="Earlier record", day=datetime.date(2024, 2, 26), marking=0, countries=("KE", "GB")):
+    meeting = MeetingFactory(title=title, start_date=day, classification=marking)
+    MeetingCountry.objects.bulk_create(MeetingCountry(meeting=meeting, country=code) for code in countries)
+    return meeting
+
+
+def test_a_draft_of_a_meeting_recorded_already_links_to_it(editor_client):
+    earlier = recorded()
+    before = Meeting.objects.count()
+    response = editor_client.post(URL, {"text": REFERENCE, "given_date": "2024-02-27"})
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "This meeting may be recorded already" in page
+    assert f'href="{earlier.get_absolute_url()}"' in page and "same countries taking part" in page
+    assert Meeting.objects.count() == before
+
+
+def test_a_nearly_identical_title_on_the_same_day_is_a_match(editor_client):
+    earlier = recorded(
+        title="Kenya and Ghana hold naval talks at Mombasa", day=datetime.date(2024, 5, 7), countries=()
+    )
+    page = editor_client.post(URL, {"text": HEADLINED}).content.decode()
+    assert f'href="{earlier.get_absolute_url()}"' in page and "nearly the same title" in page
+
+
+def test_another_day_or_other_partners_are_no_match(editor_client):
+    recorded(day=datetime.date(2024, 2, 27))
+    recorded(countries=("KE", "FR"))
+    page = editor_client.post(URL, {"text": REFERENCE, "given_date": "2024-02-27"}).content.decode()
+    assert "may be recorded already" not in page
+
+
+def test_a_match_above_the_readers_clearance_is_never_shown(client, db):
+    restricted_editor = UserFactory(username="restricted-editor", role="editor", clearance=1)
+    client.force_login(restricted_editor)
+    recorded(title="Marked talks of the same day", marking=2)
+    page = client.post(URL, {"text": REFERENCE, "given_date": "2024-02-27"}).content.decode()
+    assert "may be recorded already" not in page and "Marked talks" not in page
+
+
+# Learning from corrections ---------------------------------------------------------------------
+
+LEARN_FROM = (
+    "Kingston, 9 May 2024 – Defence Cabinet Secretary Jane Achieng hosted Minister Tom Baird on Tuesday. "
+    "They discussed drone warfare and the training of cadets."
+)
+
+
+def save_draft(client, response, *, marking="0", **changes):
+    """Saves a draft page as a person would: its proposals, with ``changes`` made to them."""
+    editor = response.context["editor"]
+    data = {
+        name: value
+        for name, value in editor.form.initial.items()
+        if value is not None and not isinstance(value, list)
+    }
+    data.update({"status": "held", "classification": marking, "timezone": "UTC"})
+    data["start_date"] = data["start_date"].isoformat()
+    data.pop("end_date", None)
+    data.update(changes.pop("meeting", {}))
+    for prefix in ("attendees", "topics", "actions", "sources"):
+        rows = [dict(row) for row in editor.formsets[prefix].initial_extra or []]
+        for index, row in enumerate(rows):
+            row.update(changes.get(prefix, {}).get(index, {}))
+            if row.get({"attendees": "person", "topics": "topic"}.get(prefix, "")) is None:
+                row["DELETE"] = "on"  # a row whose record the person did not choose: removed
+        data.update(
+            {
+                f"{prefix}-TOTAL_FORMS": str(len(rows)),
+                f"{prefix}-INITIAL_FORMS": "0",
+                f"{prefix}-MIN_NUM_FORMS": "0",
+                f"{prefix}-MAX_NUM_FORMS": "200",
+            }
+        )
+        for index, row in enumerate(rows):
+            for name, value in row.items():
+                if value is None:
+                    continue
+                if isinstance(value, list):
+                    data[f"{prefix}-{index}-{name}"] = [str(v) for v in value]
+                else:
+                    data[f"{prefix}-{index}-{name}"] = (
+                        value.isoformat() if hasattr(value, "isoformat") else value
+                    )
+    saved = client.post(URL, data)
+    if saved.status_code != 302:
+        editor = saved.context["editor"]
+        problems = [editor.form.errors, getattr(editor, "refusal", "")]
+        problems += [(p, f.errors, f.non_form_errors()) for p, f in editor.formsets.items()]
+        raise AssertionError(problems)
+    return saved
+
+
+def test_corrections_are_remembered_and_proposed_in_the_next_draft(editor_client):
+    person = PersonFactory(name="Janet Akinyi Achieng", country="KE")
+    topic = TopicFactory(name="Unmanned systems")
+    draft = editor_client.post(URL, {"text": LEARN_FROM})
+    assert draft.context["editor"].form.initial["country"] == "JM"  # the largest Kingston
+    save_draft(
+        editor_client,
+        draft,
+        meeting={"country": "CA", "host_country": "CA", "timezone": "America/Toronto"},
+        attendees={0: {"person": str(person.pk)}},
+        topics={0: {"topic": str(topic.pk)}},
+    )
+    learnt = {(c.kind, c.phrase): c for c in DraftCorrection.objects.all()}
+    assert learnt[("person", "Jane Achieng")].person == person
+    assert learnt[("topic", "Drone warfare")].topic == topic
+    assert (learnt[("place", "Kingston")].city, learnt[("place", "Kingston")].country) == ("Kingston", "CA")
+
+    again = editor_client.post(URL, {"text": LEARN_FROM.replace("9 May", "16 May")})
+    editor = again.context["editor"]
+    assert editor.form.initial["country"] == "CA"
+    assert editor.attendees.initial_extra[0]["person"] == person.pk
+    assert topic.pk in [row["topic"] for row in editor.topics.initial_extra]
+    assert "Chosen for “Jane Achieng” when an earlier draft was saved" in again.content.decode()
+
+
+def test_a_draft_saved_with_a_marking_teaches_nothing(editor_client):
+    person = PersonFactory(name="Janet Akinyi Achieng", country="KE")
+    draft = editor_client.post(URL, {"text": LEARN_FROM})
+    save_draft(editor_client, draft, marking="2", attendees={0: {"person": str(person.pk)}})
+    assert DraftCorrection.objects.count() == 0
+
+
+def test_administrators_see_and_remove_corrections(editor_client, administrator):
+    person = PersonFactory(name="Janet Akinyi Achieng", country="KE")
+    draft = editor_client.post(URL, {"text": LEARN_FROM})
+    save_draft(editor_client, draft, attendees={0: {"person": str(person.pk)}})
+    correction = DraftCorrection.objects.get(kind="person")
+    editor_client.force_login(administrator)
+    listing = editor_client.get("/admin/meetings/draftcorrection/")
+    assert listing.status_code == 200 and "Jane Achieng" in listing.content.decode()
+    url = f"/admin/meetings/draftcorrection/{correction.pk}/delete/"
+    assert editor_client.post(url, {"post": "yes"}).status_code == 302
+    assert not DraftCorrection.objects.exists()
+    again = editor_client.post(URL, {"text": LEARN_FROM})
+    assert again.context["editor"].attendees.initial_extra[0]["person"] is None

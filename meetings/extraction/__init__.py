@@ -33,8 +33,8 @@ from meetings.extraction.people import (
     national_title_country,
 )
 from meetings.extraction.places import MULTILATERAL, Place, find_kind, find_parent_event, find_place
-from meetings.extraction.text import Sentence, clean, english_share, split_sentences
-from meetings.extraction.topics import match_known_topics, suggest_topics
+from meetings.extraction.text import Sentence, clean, english_share, fold, split_sentences
+from meetings.extraction.topics import TopicFound, match_known_topics, suggest_topics
 
 MAX_CHARS = 300_000  # about 50,000 words: far beyond any readout, small enough to stay fast
 MAX_SOURCE_CHARS = 100_000  # what a source row holds (forms.SOURCE_TEXT)
@@ -80,6 +80,7 @@ class AttendeeDraft:
     country_from: str = ""  # title, organisation, known, delegation, companion or place
     leads: bool = False
     mention: str = ""  # the name as written, with rank
+    learnt: bool = False  # the person chosen for this name in an earlier draft
 
 
 @dataclass
@@ -87,6 +88,8 @@ class TopicDraft:
     name: str
     sentence: str
     topic: Any = None  # a KnownTopic; None for a suggested new topic
+    learnt: bool = False  # chosen for the phrase the text uses in an earlier draft
+    phrase: str = ""  # a suggested topic's words, which a correction is remembered by
 
 
 @dataclass
@@ -188,10 +191,18 @@ def extract(
     )
     organisations = find_organisations(cleaned, sentences, directory)
     place = find_place(lines, body, meeting, directory)
+    chosen = directory.correction("place", place.city) if place.city else None
+    if chosen is not None:
+        place = Place(
+            chosen.city or place.city, chosen.country, place.venue, place.sentence, written=place.city
+        )
 
     opening = "\n".join(lines[:4])
     many = bool(MULTILATERAL.search(opening) or (meeting and MULTILATERAL.search(meeting.text)))
-    attendees = _attendees(people, organisations, directory, place, many=many)
+    visitors = [
+        c for c in _countries_in("\n".join([headline, meeting.text if meeting else ""])) if c != place.country
+    ]
+    attendees = _attendees(people, organisations, directory, place, many=many, visitors=visitors)
     delegations = list(dict.fromkeys(a.country for a in attendees if a.country))
     kind, kind_sentence, kind_evidence = find_kind(
         opening, meeting.text if meeting else opening, len(delegations)
@@ -213,15 +224,26 @@ def extract(
         )
         for n, s in enumerate(body)
     ]
-    known_topics = match_known_topics(resolved, directory.topics(), acronyms)
+    known_topics = match_known_topics(
+        resolved, directory.topics(), acronyms, tuple(o.name for o in organisations)
+    )
     by_text = {r.text: s.text for r, s in zip(resolved, body, strict=True)}
     for topic in known_topics:
         topic.sentence = by_text.get(topic.sentence, topic.sentence)
-    new_topics = suggest_topics(body, known_topics, directory.topics())
+    names = {fold(part) for p in people for part in (p.name, p.surname)}
+    new_topics = suggest_topics(body, known_topics, directory.topics(), names)
+    learnt_topics = set()
+    for topic in list(new_topics):
+        chosen = directory.correction("topic", topic.name)
+        if chosen is not None and chosen.topic is not None:
+            new_topics.remove(topic)
+            if all(t.known != chosen.topic for t in known_topics):
+                known_topics.append(TopicFound(chosen.topic.name, topic.sentence, chosen.topic))
+                learnt_topics.add(chosen.topic.pk)
     actions = find_actions(
         body, delegations=delegations, people=people, organisations=organisations, meeting_date=start
     )
-    outcome, outcome_sentence = find_outcome(body)
+    outcome, outcome_sentence = find_outcome(body, headline)
     summary_sentences = [s.text for s in body[:2]]
     summary = _strip_dateline(" ".join(summary_sentences))
 
@@ -238,7 +260,7 @@ def extract(
         status=Proposal(status, meeting.text if meeting else "", _verb(meeting)),
         start_date=Proposal(start, date_sentence, date_evidence),
         end_date=Proposal(end, date_sentence if end else "", date_evidence),
-        city=Proposal(place.city, place.sentence, place.city),
+        city=Proposal(place.city, place.sentence, place.written or place.city),
         venue=Proposal(place.venue, place.sentence if place.venue else "", place.venue),
         country=Proposal(place.country, place.sentence, place.city),
         host_country=Proposal(host, place.sentence or (meeting.text if meeting else ""), place.city),
@@ -253,8 +275,10 @@ def extract(
             OrganisationDraft(o.name, o.acronym, o.country, o.kind, o.sentence, o.known)
             for o in organisations
         ],
-        topics=[TopicDraft(t.known.name, t.sentence, t.known) for t in known_topics]
-        + [TopicDraft(t.name, t.sentence) for t in new_topics],
+        topics=[
+            TopicDraft(t.known.name, t.sentence, t.known, t.known.pk in learnt_topics) for t in known_topics
+        ]
+        + [TopicDraft(t.name, t.sentence, phrase=t.name) for t in new_topics],
         actions=[_action_draft(a) for a in actions],
         notes=notes,
     )
@@ -378,7 +402,7 @@ def _published_on(lines, given, today, start):
 
 
 def _attendees(
-    people: list[PersonFound], organisations, directory, place: Place, *, many: bool
+    people: list[PersonFound], organisations, directory, place: Place, *, many: bool, visitors: list[str]
 ) -> list[AttendeeDraft]:
     by_sentence: dict[int, list[PersonFound]] = {}
     for person in people:
@@ -414,9 +438,9 @@ def _attendees(
     attendees = []
     heads: set[str] = set()
     for person in people:
-        country = person.country
+        country, country_from = person.country, person.country_from
         if not country and place.country and not many and len({p.country for p in people if p.country}) <= 2:
-            country = place.country
+            country, country_from = _host_or_visitor(person, [*people, *attendees], place, visitors)
         org = organisation_in(f"{person.title} {person.organisation_text}", organisations)
         known_org = org.known if org else None
         if known_org is None:
@@ -436,9 +460,10 @@ def _attendees(
                 person=person.known,
                 organisation=known_org,
                 organisation_name=(org.name if org else ""),
-                country_from=person.country_from if person.country else ("place" if country else ""),
+                country_from=country_from,
                 leads=person.leads,
                 mention=person.name,
+                learnt=person.learnt,
             )
         )
     # One head per delegation: whoever leads it, else the first named.
@@ -451,6 +476,28 @@ def _attendees(
             attendee.role = "head"
             heads.add(attendee.country)
     return attendees
+
+
+def _office(title: str) -> str:
+    """The office a title names, by its head word: "Minister of National Defence" → "minister"."""
+    heads = [w for w in re.findall(r"[\w-]+", title.lower()) if w in OFFICES]
+    return heads[0] if heads else ""
+
+
+OFFICES = {"minister", "secretary", "commander", "chief", "director", "ambassador", "commandant", "chairman"}
+
+
+def _host_or_visitor(person: PersonFound, people: list, place: Place, visitors: list[str]):
+    """The country of someone the text gives none for: the host's, unless the host already has
+    someone in that office ("the Minister of National Defence … met Japan's Minister of
+    Defense"), when they are the visitor, from the one other country the opening names."""
+    office = _office(person.title)
+    taken = office and any(p.country == place.country and _office(p.title) == office for p in people)
+    if not taken:
+        return place.country, "place"
+    if len(visitors) == 1:
+        return visitors[0], "visitor"
+    return "", ""
 
 
 def _counterpart(person: PersonFound) -> bool:

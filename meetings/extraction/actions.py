@@ -11,15 +11,21 @@ from meetings.extraction.dates import due_date
 from meetings.extraction.text import Sentence
 
 CUE = re.compile(
-    r"\b(?P<cue>agreed to|agreement to|agreed on|agreed that\b.{0,40}?\bwould|undertook to|committed to|"
-    r"commit to|pledged to|pledged|promised to|offered to|decided to|resolved to|will|would also|"
-    r"(?:reiterated|reaffirmed|renewed|restated)\s+(?:its|his|her|the\s+[\w.]+)\s+commitment to|"
+    r"\b(?P<cue>agreed to|agreement to|agreed on|agreed that\b.{0,40}?\bwould|agreed that|undertook to|"
+    r"committed to|commit to|commits?\s+(?:both|the two|all|the)\s+[\w\s]{0,30}?\bto|pledged to|pledged|"
+    r"promised to|offered to|decided to|resolved to|will|would also|"
+    r"(?:reiterated|reaffirmed|renewed|restated)\s+(?:its|his|her|their|the\s+[\w.]+)\s+commitment to|"
+    r"directed\s+(?:their|his|her|the|its)\s+[\w\s]{1,30}?\bto|"
+    r"tasked\s+(?:their|his|her|the|its)\s+[\w\s]{1,30}?\b(?:with|to)|"
+    r"signed\s+(?:an?\s+|the\s+|two\s+|three\s+|several\s+)?(?:agreements?|memorand(?:um|a) of understanding|"
+    r"MoUs?|arrangements?|letters? of intent|protocols?)\s+(?P<signed>on|to|for|concerning)|"
+    r"look(?:ed|s)? forward to|"
     r"announced(?= a| an| new| further| the)|invited(?= the| [A-Z])|called on)\s+",
 )
 # A cheap first look: sentences without any of these words hold no action.
 MAYBE_ACTION = re.compile(
     r"agree|will|would|commit|pledge|undert|offer|decid|resolv|reiterat|reaffirm|renew|restat|announc|invit|"
-    r"called on|promis"
+    r"called on|promis|direct|task|signed|forward to"
 )
 ANAPHORA = re.compile(
     r"\b(?:this|that)\s+(initiative|centre|center|programme|program|effort|mission|project|facility|unit)\b",
@@ -34,8 +40,12 @@ MUTUAL = re.compile(
     r"the commanders|the parties|the sides|the chiefs|mutual|jointly|together|the meeting)\b",
     re.IGNORECASE,
 )
+ACTION_VERBS = (
+    r"called|agreed|pledged|committed|decided|undertook|offered|announced|directed|tasked|signed|looked|"
+    r"reaffirmed|reiterated|resolved|promised"
+)
 SPLIT = re.compile(
-    r",?\s+and\s+(?=to\s|(?:called|agreed|pledged|committed|decided|undertook|offered|announced)\b|will\b)"
+    rf",?\s+and\s+(?=to\s|(?:{ACTION_VERBS})\b|will\b)|,\s+(?=(?:{ACTION_VERBS})\s)"
     r"|,\s+and\s+(?=(?:the\s+)?[A-Z][\w.]+(?:\s+[A-Z][\w.]+)*\s+(?:will|agreed|pledged|committed|undertook|offered)\b)"
 )
 LIST_AFTER = re.compile(
@@ -48,7 +58,10 @@ PAST = re.compile(
     r"\b(?:prior|previous(?:ly)?|already|had)\b.*\bcommitment\b|\bfulfil+(?:ment|led)\b", re.IGNORECASE
 )
 VAGUE = re.compile(
-    r"^(?:work(?:ing)? together|cooperat\w+|continu\w+ (?:to )?(?:work|cooperat)\w*|a stable|peace|the)\b",
+    r"^(?:work(?:ing)? together|cooperat\w+|continu\w+ (?:to )?(?:work|cooperat)\w*|a stable|peace|the)\b"
+    r"|^(?:further\s+)?(?:strengthen|deepen|enhanc|expand|promot|advanc|build)\w*\s+(?:the\s+|their\s+|our\s+)?"
+    r"(?:bilateral\s+|defence\s+|defense\s+|strong\s+|close\s+)*(?:relations|relationship|ties|partnership|"
+    r"cooperation|friendship)[\s.]*$",
     re.I,
 )
 
@@ -69,7 +82,7 @@ def _infinitive(phrase: str) -> str:
     if not match:
         return phrase
     stem = match.group(1)
-    if re.search(r"(at|iv|id|ur|ag|uc|ov|ak|us|iz|is|ir|as|om|in)$", stem) and stem not in (
+    if re.search(r"(at|iv|id|ur|ag|uc|ov|ak|us|iz|is|ir|as|om|in|[^e]ar)$", stem) and stem not in (
         "visit",
         "establish",
         "finish",
@@ -119,12 +132,18 @@ def find_actions(
                     subject = previous_clause_subject  # "… and will second two instructors": same subject
                 elif cue == "will" and not re.search(r"[A-Z]|\b(?:both|two|they)\b", subject, re.I):
                     continue
-                if "commitment" in cue and re.search(r"\btheir\b", cue):
-                    continue
-                if cue.startswith(("reiterated", "reaffirmed", "renewed", "restated")) and MUTUAL.search(
-                    subject
+                if cue.startswith(("reiterated", "reaffirmed", "renewed", "restated")) and not re.search(
+                    r"[A-Z]", body[:60]
                 ):
-                    continue  # a shared platitude, kept for the outcome
+                    continue  # "their commitment to peace and stability": a platitude, kept for the outcome
+                if match["signed"] and match["signed"] != "to":
+                    body = f"agreement {match['signed']} {body}"
+                elif cue.startswith("look"):
+                    body = (
+                        re.sub(r"^(?:the\s+)?", "hold the ", body, count=1)
+                        if re.match(r"(?:the\s+)?(?:next|second|third|fourth|fifth|upcoming|first)\b", body)
+                        else body
+                    )
                 if cue == "called on":
                     body = "call on " + body
                 elif cue.startswith("invited"):
@@ -133,8 +152,9 @@ def find_actions(
                     r"(?:a|an|the|new|further)\b", body
                 ):
                     body = "provide " + body
-                subject_parties = _parties(subject, delegations, people, organisations)
-                previous_clause_subject = subject
+                if subject.strip(" ,") or subject_parties is None:
+                    subject_parties = _parties(subject, delegations, people, organisations)
+                    previous_clause_subject = subject
                 if "U.S." in cue or re.search(r"the\s+([\w.]+)\s+commitment", cue):
                     owner = find_countries(cue)
                     if owner:
@@ -142,9 +162,19 @@ def find_actions(
             if subject_parties is None:
                 continue
             body = re.sub(r"^(?:the\s+)?(?:mutual\s+)?agreement\s+to\s+", "", body.strip())
-            if not body or VAGUE.match(body) or len(body.split()) < 2:
+            cue = match.groupdict().get("cue") or ""
+            stated = cue.startswith("agreed that") and "would" not in cue
+            if "commitment to" in cue and not re.match(r"\w+ing\b", body):
+                body = f"commitment to {body}"  # "reaffirmed their commitment to the Accra Initiative"
+                stated = True
+            if not body or (VAGUE.match(body) and not stated) or len(body.split()) < 2:
                 continue
-            for description in _split_list(body):
+            items = [body]
+            if match.groupdict().get("signed"):
+                # "signed agreements to donate two patrol boats and on the training of divers"
+                items = re.split(r",?\s+and\s+(?=(?:on|to|for|concerning)\s)", body)
+                items = [items[0]] + [re.sub(r"^to\s+", "", f"agreement {i}") for i in items[1:]]
+            for description in [d for item in items for d in _split_list(item)]:
                 description = _sentence_case(_infinitive(description))
                 actions.append(
                     ActionFound(
@@ -226,15 +256,19 @@ def _dedupe(actions: list[ActionFound]) -> list[ActionFound]:
 
 OUTCOME = re.compile(
     r"\b(joint (?:statement|communiqu[ée]|declaration|press release)|communiqu[ée]|concluded with|"
-    r"signed (?:a|an|the)\b[^.]{0,60}\b(?:agreement|memorandum|MoU|framework|arrangement|declaration|treaty|"
+    r"signed (?:(?:a|an|the|two|three|several)\s+)?[^.]{0,60}?\b"
+    r"(?:agreements?|memorandum|MoU|framework|arrangement|declaration|treaty|"
     r"letter of intent|plan|roadmap|accord))\b",
     re.IGNORECASE,
 )
 
 
-def find_outcome(sentences: list[Sentence]) -> tuple[str, str]:
-    """The joint statement or what was signed, with the sentence that follows when it goes on."""
+def find_outcome(sentences: list[Sentence], headline: str = "") -> tuple[str, str]:
+    """The joint statement or what was signed, with the sentence that follows when it goes on;
+    a text that is itself a joint statement is its own outcome."""
     chosen: list[str] = []
+    if re.match(r"^(?:Text of (?:the\s+)?)?Joint (?:statement|communiqu[ée]|declaration)\b", headline, re.I):
+        chosen.append(headline)
     for number, sentence in enumerate(sentences):
         if OUTCOME.search(sentence.text):
             chosen.append(sentence.text)

@@ -149,6 +149,11 @@ def find_countries(text: str) -> tuple[CountryMention, ...]:
             continue
         if GEOGRAPHIC.match(text, match.end()) and word not in ("Great Lakes",):
             continue
+        if re.search(
+            r"\b(?:Gulf|Bay|Sea|Strait|Straits|Horn) of (?:the )?$",
+            text[max(0, match.start() - 16) : match.start()],
+        ):
+            continue  # "the Gulf of Guinea", "the Gulf of Aden" (Aden is a city, Guinea a country)
         if word == "Djibouti" and re.match(r"\s+(City|town)\b", text[match.end() :]):
             continue
         found.append(CountryMention(names[word], match.start(), match.end(), match.group(0)))

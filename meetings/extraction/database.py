@@ -6,19 +6,24 @@ so a draft costs a few dozen queries at most, however many records the app holds
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Iterable
+from dataclasses import dataclass
+from difflib import SequenceMatcher
 
 from django.db.models import Q
 
 from meetings import services
 from meetings.extraction.directory import (
+    Correction,
     Directory,
     KnownOrganisation,
     KnownPerson,
     KnownTopic,
     capitalised_phrases,
 )
-from meetings.models import Meeting, Organization, Person, Topic
+from meetings.extraction.text import fold
+from meetings.models import DraftCorrection, Meeting, MeetingCountry, Organization, Person, Topic
 
 
 def _person(p: Person) -> KnownPerson:
@@ -56,6 +61,9 @@ class DatabaseDirectory(Directory):
         self._organisations_loaded = len(organisations) <= self.PRELOAD_LIMIT
         if self._organisations_loaded:
             self._set_organisations(KnownOrganisation(*row) for row in organisations)
+        self._set_corrections(
+            _correction(c) for c in DraftCorrection.objects.select_related("person", "topic")
+        )
 
     def people_named(self, name: str) -> list[KnownPerson]:
         if self._people_loaded:
@@ -125,3 +133,54 @@ class DatabaseDirectory(Directory):
                 or ""
             )
         return self._city_cache[key]
+
+
+def _correction(row: DraftCorrection) -> Correction:
+    return Correction(
+        row.kind,
+        row.phrase,
+        person=_person(row.person) if row.person_id else None,
+        topic=KnownTopic(row.topic.pk, row.topic.name, row.topic.parent_id) if row.topic_id else None,
+        city=row.city,
+        country=row.country.code or "",
+    )
+
+
+# Duplicates -------------------------------------------------------------------------------------
+
+SIMILAR_TITLE = 0.85
+SAME_DAY_LIMIT = 500  # meetings of one day looked at for a similar title: far more than any day holds
+
+
+@dataclass
+class Recorded:
+    meeting: Meeting
+    reason: str
+
+
+def recorded_already(user, *, day, partners: list[str], title: str) -> list[Recorded]:
+    """Meetings the user may see that the draft may be: the same day and the same partner
+    countries (two of them, or the only one the draft names), or the same day and a title
+    that reads nearly the same. Nothing above the user's clearance is looked at."""
+    if not isinstance(day, datetime.date):
+        return []
+    same_day = Meeting.objects.visible_to(user).filter(start_date=day)
+    found: dict[int, Recorded] = {}
+    partners = list(dict.fromkeys(p for p in partners if p))
+    if partners:
+        shared: dict[int, set[str]] = {}
+        rows = MeetingCountry.objects.filter(
+            meeting__in=same_day, role=MeetingCountry.Role.PARTICIPANT, country__in=partners
+        ).values_list("meeting_id", "country")
+        for meeting_id, country in rows[:SAME_DAY_LIMIT]:
+            shared.setdefault(meeting_id, set()).add(country)
+        needed = min(2, len(partners))
+        wanted = {pk: codes for pk, codes in shared.items() if len(codes) >= needed}
+        for meeting in same_day.filter(pk__in=wanted).order_by("pk"):
+            found[meeting.pk] = Recorded(meeting, "same day, same countries taking part")
+    if title:
+        folded = fold(title)
+        for meeting in same_day.exclude(pk__in=found).order_by("pk")[:SAME_DAY_LIMIT]:
+            if SequenceMatcher(None, folded, fold(meeting.title)).ratio() >= SIMILAR_TITLE:
+                found[meeting.pk] = Recorded(meeting, "same day, nearly the same title")
+    return list(found.values())

@@ -41,6 +41,18 @@ class KnownTopic:
     description: str = ""
 
 
+@dataclass(frozen=True)
+class Correction:
+    """What a person chose for words an earlier draft read otherwise (see DraftCorrection)."""
+
+    kind: str  # person, topic or place
+    phrase: str
+    person: KnownPerson | None = None
+    topic: KnownTopic | None = None
+    city: str = ""
+    country: str = ""
+
+
 CAPITALISED_PHRASE = re.compile(r"[A-Z][\w'’\-]*(?:\s+(?:of|and|for|the|in)?\s*[A-Z][\w'’\-]*)+")
 
 
@@ -108,6 +120,13 @@ def same_name(typed: str, existing: str) -> bool:
     return SequenceMatcher(None, " ".join(a), " ".join(b)).ratio() >= 0.88
 
 
+def correction_key(phrase: str) -> str:
+    """The words folded: how a correction is found again (the same as DraftCorrection.key)."""
+    from meetings.extraction.text import fold
+
+    return fold(" ".join(phrase.split()))[:200]
+
+
 class Directory:
     """Records held in memory, indexed by the words of their names."""
 
@@ -118,12 +137,21 @@ class Directory:
         topics: Iterable[KnownTopic] = (),
         places: Iterable[tuple[str, str]] = (),
         name_matcher: Callable[[str, str], bool] = same_name,
+        corrections: Iterable[Correction] = (),
     ):
         self._matches = name_matcher
+        self._set_corrections(corrections)
         self._topics = list(topics)
         self._places = {city.casefold(): country for city, country in places if city and country}
         self._set_people(people)
         self._set_organisations(organisations)
+
+    def _set_corrections(self, corrections: Iterable[Correction]) -> None:
+        self._corrections = {(c.kind, correction_key(c.phrase)): c for c in corrections}
+
+    def correction(self, kind: str, phrase: str) -> Correction | None:
+        """What a person chose before for these words, if anyone did."""
+        return self._corrections.get((kind, correction_key(phrase)))
 
     def _set_people(self, people: Iterable[KnownPerson]) -> None:
         self._people_by_word: dict[str, list[KnownPerson]] = {}

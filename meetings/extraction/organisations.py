@@ -50,6 +50,15 @@ NOT_ORGANISATIONS = {
     "ROK",
     "DPRK",
     "PRC",
+    # Notes in brackets beside a name: "(Retd)", "(Dr)".
+    "Retd",
+    "Rtd",
+    "Ret",
+    "Retired",
+    "Dr",
+    "Prof",
+    "Hon",
+    "PhD",
 }
 # Groupings named in full without an acronym: "East African Community", "European Union".
 GROUPING = re.compile(rf"\b(?P<name>(?:[{UP}][\w’'\-]*\s+){{1,3}}(?:Community|Union))\b")

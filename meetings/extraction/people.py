@@ -244,6 +244,33 @@ TITLE_WORDS = TITLE_HEADS | {
     "war",
     "colonel",
     "major",
+    "political",
+    "peace",
+    "legal",
+    "economic",
+    "public",
+    "naval",
+    "maritime",
+    "land",
+    "cyber",
+    "space",
+    "technology",
+    "science",
+    "capability",
+    "capabilities",
+    "readiness",
+    "acquisition",
+    "materiel",
+    "engineering",
+    "medical",
+    "health",
+    "finance",
+    "budget",
+    "administration",
+    "human",
+    "resources",
+    "education",
+    "doctrine",
 }
 CONNECTORS = {"the", "of", "for", "and", "at", "in", "to", "on"}
 NOT_ATTENDING = re.compile(r"\b(press secretary|spokes(?:person|man|woman)|press officer)\b", re.IGNORECASE)
@@ -423,6 +450,7 @@ class PersonFound:
     leads: bool = False
     known: object | None = None
     mentions: list[str] = field(default_factory=list)
+    learnt: bool = False  # the known person is the one chosen for this name in an earlier draft
 
     @cached_property
     def surname(self) -> str:
@@ -497,14 +525,16 @@ CAPITALISED_RUN = re.compile(
     rf"{PARTICLE}))*)"
 )
 TITLE_AFTER = re.compile(
-    rf"^,\s+(?:the\s+)?(?P<title>(?:[{UP}][\w.’'\-]*|(?:commander|director|head|chief|deputy|minister|secretary)\b)(?:\s+(?:[{UP}][\w.’'\-]*|of|for|the|and|at|in|to|on))*)"
+    rf"^,\s+(?:the\s+)?(?P<title>(?:[{UP}][\w.’'\-]*|(?:commander|director|head|chief|deputy|minister|secretary)\b)"
+    rf"(?:\s+(?:[{UP}][\w.’'\-]*|of|for|the|and|at|in|to|on|es|de|du|des|da|al|el))*)"
     r"(?=\s*(?:[,.;)(]|$|\s+(?:who|and|with|was|were|led|had|is)\b))"
 )
 COUNTERPART = re.compile(
     rf"\b(?:his|her|their|its)\s+(?P<adj>[{UP}][\w.]*(?:\s+[{UP}][\w.]*)?)\s+counterparts?,?\s+(?P<name>{NAME})"
 )
 DELEGATION = re.compile(
-    rf"\b(?:The\s+|the\s+)?(?P<adj>[{UP}][\w.]*(?:\s+[{UP}][\w.]*)?)\s+(?:delegation|side|team)\b"
+    rf"\b(?:The\s+|the\s+)?(?P<adj>[{UP}][\w.]*(?:\s+[{UP}][\w.]*)?)\s+"
+    r"(?:delegation|side|team|contingent|party|commander|minister|secretary|chief|officials)\b"
 )
 DELEGATION_OF = re.compile(r"\bdelegation\s+(?:of|from)\b(?P<of>[^.,;]{0,80})")
 RECEIVED = re.compile(r"\b(?:(?:was|were) received by|received by|met with|welcomed by|hosted by)\b")
@@ -518,8 +548,15 @@ def find_people(sentences: list[Sentence], directory=None) -> list[PersonFound]:
     return _merge(found, directory)
 
 
+# "Air Commodore (Retd) Jane Doe", "Captain (Dr.) Grace Wambui": a note between rank and name.
+BRACKETED = re.compile(
+    r"\(\s*(?:Retd|Rtd|Ret|Retired|retd|rtd|ret|retired|Dr|Prof|Hon|PhD|Eng|Engr|Rev)\.?\s*\)", re.UNICODE
+)
+
+
 def _people_in(sentence: Sentence) -> list[PersonFound]:
-    text = sentence.text
+    # Blanked, not removed, so that every position still points into the sentence.
+    text = BRACKETED.sub(lambda m: " " * len(m.group()), sentence.text)
     if not re.search(rf"[{UP}][{LOW}'’.-]*\s+[{UP}]", text):
         return []  # no two capitalised words in a row: no name here
     people: list[PersonFound] = []
@@ -601,17 +638,27 @@ def _people_in(sentence: Sentence) -> list[PersonFound]:
             owner_country = find_countries(person.organisation_text)
             if owner_country:
                 person.country, person.country_from = owner_country[0].code, "title"
-    code, where = _delegation(text)
-    if code:
+    # "The Kenyan delegation was led by …, and the Ethiopian delegation by …": each person
+    # belongs to the delegation named last before them.
+    delegations = _delegations(text)
+    for person in people:
+        before = [(code, where) for code, where in delegations if where < person.start]
+        if person.country or not before:
+            continue
+        code, where = before[-1]
         hosts = RECEIVED.search(text, where)
-        for person in people:
-            if (
-                not person.country
-                and person.start > where
-                and (hosts is None or person.start < hosts.start())
-            ):
-                person.country, person.country_from = code, "delegation"
+        if hosts is None or person.start < hosts.start():
+            person.country, person.country_from = code, "delegation"
     return sorted(people, key=lambda p: p.start)
+
+
+def _delegations(text: str) -> list[tuple[str, int]]:
+    found = []
+    for match in [*DELEGATION.finditer(text), *DELEGATION_OF.finditer(text)]:
+        named = find_countries(match.groupdict().get("adj") or match.groupdict().get("of") or "")
+        if named:
+            found.append((named[0].code, match.start()))
+    return sorted(found, key=lambda pair: pair[1])
 
 
 def _delegation(text: str) -> tuple[str, int]:
@@ -716,6 +763,13 @@ def _title_before(text: str, position: int) -> tuple[str, str]:
     )
     if not match:
         return "", ""
+    # "Commissioner for Political Affairs, Peace and Security, Dr …": a title with a comma in it,
+    # the part after the comma a list of its areas ("Peace and Security").
+    words = match["title"].split()
+    if not _title_ok(match["title"]) and " and " in f" {match['title']} " and len(words) <= 5:
+        head, owner = _title_before(before, match.start("title"))
+        if head and head.split()[-1].lower() not in TITLE_HEADS:
+            return f"{head}, {match['title']}", owner
     words = match["title"].split()
     if any(not _title_word(words[i]) and not _title_word(words[i + 1]) for i in range(len(words) - 1)):
         # Two name-like words in a row: "Ambassador to Djibouti Cynthia Moore and": not one title.
@@ -781,6 +835,12 @@ def _merge(found: list[PersonFound], directory) -> list[PersonFound]:
         same.leads = same.leads or person.leads
     if directory is not None:
         for person in people:
+            chosen = directory.correction("person", person.name)
+            if chosen is not None and chosen.person is not None:
+                person.known, person.learnt = chosen.person, True
+                if not person.country:
+                    person.country, person.country_from = chosen.person.country, "known"
+                continue
             matches = directory.people_named(person.name)
             if matches:
                 person.known = matches[0]

@@ -6,34 +6,51 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from meetings.extraction import gazetteer
 from meetings.extraction.countries import find_countries
-from meetings.extraction.text import Sentence
+from meetings.extraction.text import Sentence, clause_end, fold
 
-# Capitals and other cities where defence meetings are usually held, as "City:CC" separated
-# by commas. The cities of the app's own meetings are added to these (Directory.country_of_city).
-_CITIES = """
-Nairobi:KE, Mombasa:KE, Nanyuki:KE, Kisumu:KE, Lamu:KE, Garissa:KE, Mandera:KE, Moyale:KE, Isiolo:KE,
-Mogadishu:SO, Kismayo:SO, Baidoa:SO, Garowe:SO, Hargeisa:SO, Addis Ababa:ET, Dire Dawa:ET, Bahir Dar:ET,
-Djibouti:DJ, Asmara:ER, Kampala:UG, Entebbe:UG, Jinja:UG, Dar es Salaam:TZ, Dodoma:TZ, Arusha:TZ,
-Zanzibar:TZ, Kigali:RW, Bujumbura:BI, Gitega:BI, Juba:SS, Khartoum:SD, Port Sudan:SD, Kinshasa:CD,
-Goma:CD, Cairo:EG, Abuja:NG, Lagos:NG, Accra:GH, Dakar:SN, Bamako:ML, Niamey:NE, Pretoria:ZA,
-Johannesburg:ZA, Cape Town:ZA, Maputo:MZ, Lusaka:ZM, Harare:ZW, Lilongwe:MW, Luanda:AO, Rabat:MA,
-Algiers:DZ, Tunis:TN, Tripoli:LY, London:GB, Portsmouth:GB, Plymouth:GB, Northwood:GB, Aldershot:GB,
-Sandhurst:GB, Shrivenham:GB, Edinburgh:GB, Washington:US, Arlington:US, Tampa:US, Norfolk:US,
-Honolulu:US, New York:US, Brussels:BE, Mons:BE, Paris:FR, Toulon:FR, Berlin:DE, Bonn:DE, Stuttgart:DE,
-Ramstein:DE, Munich:DE, Rome:IT, Naples:IT, Madrid:ES, Lisbon:PT, The Hague:NL, Amsterdam:NL,
-Copenhagen:DK, Oslo:NO, Stockholm:SE, Helsinki:FI, Warsaw:PL, Tallinn:EE, Riga:LV, Vilnius:LT, Kyiv:UA,
-Kiev:UA, Moscow:RU, Prague:CZ, Bratislava:SK, Budapest:HU, Bucharest:RO, Sofia:BG, Athens:GR,
-Dublin:IE, Ottawa:CA, Canberra:AU, Sydney:AU, Darwin:AU, Wellington:NZ, Tokyo:JP, Beijing:CN,
-Seoul:KR, New Delhi:IN, Delhi:IN, Islamabad:PK, Manila:PH, Jakarta:ID, Kuala Lumpur:MY, Singapore:SG,
-Bangkok:TH, Hanoi:VN, Ankara:TR, Istanbul:TR, Riyadh:SA, Jeddah:SA, Abu Dhabi:AE, Dubai:AE, Doha:QA,
-Manama:BH, Muscat:OM, Amman:JO, Baghdad:IQ, Tehran:IR, Jerusalem:IL, Tel Aviv:IL, Beirut:LB, Sanaa:YE,
-Aden:YE, Brasília:BR, Brasilia:BR, Mexico City:MX, Port-au-Prince:HT, Geneva:CH, Bern:CH, Vienna:AT,
-Luxembourg:LU, Valletta:MT, Nicosia:CY
-"""
-CITIES = {
-    city.strip(): code.strip()
-    for city, code in (pair.split(":") for pair in _CITIES.replace("\n", " ").split(",") if pair.strip())
+# Capitalised words after "in" that are never the place of a meeting, though a town somewhere
+# bears the name ("in March", "in Support of").
+NOT_PLACES = {
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+    "support",
+    "defence",
+    "defense",
+    "operation",
+    "exercise",
+    "parliament",
+    "addition",
+    "line",
+    "light",
+    "view",
+    "order",
+    "response",
+    "recognition",
+    "honour",
+    "honor",
+    "memory",
+    "force",
+    "charge",
+    "command",
 }
 
 CALL = re.compile(
@@ -86,12 +103,26 @@ class Place:
     country: str = ""
     venue: str = ""
     sentence: str = ""
+    written: str = ""  # the town as the text writes it, when a correction changed it
 
 
-def city_country(city: str, directory) -> str:
-    return (
-        CITIES.get(city) or CITIES.get(city.title()) or (directory.country_of_city(city) if directory else "")
-    )
+def city_country(city: str, directory, *, within: str = "", mentioned: bool = False) -> str:
+    """The country of a town: from the gazetteer (within the country or region written beside
+    it, else the most populous of the name), else from the app's own meetings. A town only
+    ``mentioned`` in a sentence (not a dateline) is taken by its official name alone."""
+    if fold(city) in NOT_PLACES:
+        return ""
+    found = gazetteer.towns(city, alternatives=not mentioned)
+    if within:
+        if any(t.country == within for t in found):
+            return within
+    elif found:
+        named = find_countries(city)
+        # "Jordan" or "Panama" in a sentence is the country, unless the town is its capital.
+        if not named or named[0].text != city or found[0].country == named[0].code:
+            return found[0].country
+    known = directory.country_of_city(city) if directory else ""
+    return known if not within or known == within else ""
 
 
 def find_place(lines: list[str], sentences: list[Sentence], meeting: Sentence | None, directory) -> Place:
@@ -110,18 +141,21 @@ def find_place(lines: list[str], sentences: list[Sentence], meeting: Sentence | 
             matches.sort(key=lambda m: m.start() < verb.start())
         for match in matches:
             city = match["place"]
-            code = city_country(city, directory)
+            beside = match["country"] or ""
+            named = find_countries(beside)
+            within = (named[0].code if named and named[0].text == beside else "") or (
+                gazetteer.region_country(beside) if beside else ""
+            )
+            code = city_country(city, directory, within=within, mentioned=True)
             if code:
                 return Place(city, code, _venue(sentence.text), sentence.text)
-            if match["country"]:
-                countries = find_countries(match["country"])
-                if countries and city not in ("the",) and not find_countries(city):
-                    return Place(city, countries[0].code, _venue(sentence.text), sentence.text)
+            if within and city not in ("the",) and not find_countries(city) and fold(city) not in NOT_PLACES:
+                return Place(city, within, _venue(sentence.text), sentence.text)
     return Place()
 
 
 def _dateline_place(line: str, directory) -> Place | None:
-    head = re.split(r"\s[–—-]\s|\s\(|:\s", line, maxsplit=1)[0]
+    head = re.split(r"\s[–—-](?:\s|$)|\s\(|:\s", line, maxsplit=1)[0]
     if len(head) > 90:
         head = head[:90]
     parts = [p.strip() for p in head.split(",")]
@@ -131,29 +165,28 @@ def _dateline_place(line: str, directory) -> Place | None:
     first = parts[0]
     if len(first.split()) > 4 or not first[:1].isupper():
         return None
-    country_codes = [m.code for p in parts[1:] for m in find_countries(p) if m.text == p]
     city = first.title() if first.isupper() else first
-    code = city_country(city, directory)
+    # "Nairobi, Kenya", "Fort Bragg, North Carolina", "Kingston, Ontario": the country, or
+    # the region's country, said beside the town.
+    within = next(
+        (m.code for p in parts[1:] for m in find_countries(p) if m.text == p),
+        next((code for p in parts[1:] if (code := gazetteer.region_country(p))), ""),
+    )
+    code = city_country(city, directory, within=within)
     countries_in_first = find_countries(first)
     if countries_in_first and countries_in_first[0].text == first and not code:
         # "Djibouti" is a city too; a bare country name elsewhere is not a city.
         return None
-    if country_codes:
-        if code and code != country_codes[0]:
-            code = country_codes[0]
-        code = code or country_codes[0]
+    if within:
+        code = code or within
         if (not city_country(city, directory) and VENUE_WORDS.search(city)) or city.startswith("Camp "):
-            capital = _capital(code)
+            capital = gazetteer.capital(code)
             return Place(capital or city, code, city if capital else "", line)
         return Place(city, code, "", line)
-    if code:
+    # A town alone opens a dateline only with the date or a dash after it ("LONDON, 14 March").
+    if code and (re.search(r"\d", line) or len(head) < len(line)):
         return Place(city, code, "", line)
     return None
-
-
-def _capital(code: str) -> str:
-    # The first city listed for a country is its capital.
-    return next((city for city, c in CITIES.items() if c == code), "")
 
 
 def _venue(sentence: str) -> str:
@@ -173,6 +206,14 @@ def find_kind(text_start: str, meeting_text: str, delegations: int) -> tuple[str
         match = in_sentence or pattern.search(text_start[:reach])
         if match:
             kind = kind or ("multilateral" if delegations > 2 else "bilateral")
+            if kind == "dialogue":
+                # "the bilateral defence forum" between two countries is a bilateral meeting;
+                # a dialogue of more than two delegations, a multilateral one.
+                before = (meeting_text if in_sentence else text_start)[: match.start()]
+                if re.search(r"\bbilateral\s+(?:[\w-]+\s+){0,2}$", before, re.IGNORECASE):
+                    kind = "bilateral"
+                elif delegations > 2:
+                    kind = "multilateral"
             sentence = meeting_text if in_sentence else _line_of(text_start, match.start())
             return kind, sentence, match.group()
     match = MULTILATERAL.search(meeting_text)
@@ -194,7 +235,8 @@ def find_parent_event(text: str, headline: str = "") -> tuple[str, str]:
     if not match:
         return "", ""
     text = body if match.string is body else text
-    event = re.sub(r"\s+(?:held|in|on|at)\s*$", "", match["event"]).strip()
+    event = match["event"][: clause_end(match["event"])]  # "… NATO Summit. The ministers": not one name
+    event = re.sub(r"\s+(?:held|in|on|at)\s*$", "", event).strip()
     event = re.split(r"\s+(?:in|held in|on)\s+[A-Z]", event)[0]
     start = text.rfind("\n", 0, match.start()) + 1
     end = text.find("\n", match.end())

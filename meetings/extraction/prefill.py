@@ -21,6 +21,7 @@ COUNTRY_REASONS = {
     "delegation": "Named as that delegation",
     "companion": "Named with the person before them",
     "place": "The host country",
+    "visitor": "The visiting country: the host's office is held by someone else",
     "counterpart": "Named as the counterpart's country",
 }
 
@@ -35,12 +36,17 @@ class Hint:
     focus: str = ""  # the words of the sentence that gave the value, shown marked
 
 
+LEARNT = "Chosen for “{}” when an earlier draft was saved"
+
+
 @dataclass
 class Prefill:
     meeting: dict
     rows: dict[str, list[dict]]
     hints: dict[str, Hint] = field(default_factory=dict)  # meeting form field → hint
     row_hints: dict[str, list[dict[str, Hint]]] = field(default_factory=dict)  # prefix → per row
+    # The words each proposal was read from, by row: what a correction on saving is remembered by.
+    read_from: dict = field(default_factory=dict)
 
 
 def prefill(draft: Draft, *, parent_pk=None) -> Prefill:
@@ -58,6 +64,7 @@ def prefill(draft: Draft, *, parent_pk=None) -> Prefill:
     if source["published_on"]:
         source_hints["published_on"] = Hint(note="The dateline")
     return Prefill(
+        read_from=_read_from(draft),
         meeting=meeting,
         rows={"attendees": attendees, "topics": topics, "actions": actions, "sources": sources},
         hints=_meeting_hints(draft, meeting, parent_pk),
@@ -68,6 +75,21 @@ def prefill(draft: Draft, *, parent_pk=None) -> Prefill:
             "sources": [source_hints],
         },
     )
+
+
+def _read_from(draft: Draft) -> dict:
+    """For each proposed row, the words it was read from and the record proposed for them."""
+    return {
+        "attendees": [
+            {"words": a.mention, "proposed": a.person.pk if a.person is not None else None}
+            for a in draft.attendees[: ROW_LIMITS["attendees"]]
+        ],
+        "topics": [
+            {"words": t.phrase, "proposed": t.topic.pk if t.topic is not None else None}
+            for t in draft.topics[: ROW_LIMITS["topics"]]
+        ],
+        "place": {"words": draft.city.evidence, "city": draft.city.value, "country": draft.country.value},
+    }
 
 
 def _meeting(draft: Draft, parent_pk) -> dict:
@@ -114,7 +136,13 @@ def _meeting_hints(draft: Draft, meeting: dict, parent_pk) -> dict[str, Hint]:
     date_note = next((n for n in draft.notes if "year" in n or "no date" in n), "")
     hint("start_date", draft.start_date.sentence, date_note, draft.start_date.evidence)
     hint("end_date", draft.end_date.sentence, "", draft.end_date.evidence)
-    hint("city", draft.city.sentence, "", draft.city.evidence)
+    learnt_place = draft.city.evidence != draft.city.value
+    hint(
+        "city",
+        draft.city.sentence,
+        LEARNT.format(draft.city.evidence) if learnt_place else "",
+        draft.city.evidence,
+    )
     hint("venue", draft.venue.sentence, "", draft.venue.evidence)
     hint("country", note=f"Where {meeting['city']} is" if meeting["city"] else "")
     hint("host_country", note="Where it took place" if meeting["country"] else "The first delegation named")
@@ -162,6 +190,8 @@ def _attendees(draft: Draft) -> tuple[list[dict], list[dict[str, Hint]]]:
         )
         spoken = " ".join(filter(None, [attendee.rank, attendee.name]))
         person = Hint(attendee.sentence, focus=attendee.mention)
+        if attendee.learnt:
+            person.note = LEARNT.format(attendee.mention)
         if attendee.person is None:
             person.note = f"“{spoken}” is not in the app yet"
             person.create = {
@@ -209,6 +239,8 @@ def _topics(draft: Draft) -> tuple[list[dict], list[dict[str, Hint]]]:
         }
         if known:
             row["topic"].note = "Found in the sentence below"
+        if topic.learnt:
+            row["topic"].note = "Chosen for words of the sentence below when an earlier draft was saved"
         hints.append(row)
     return rows, hints
 

@@ -56,10 +56,13 @@ class Count:
     proposed: int = 0
     correct: int = 0
     misses: list[str] = field(default_factory=list)
+    # Proposals that matched an expected value, where one proposal can match two of them.
+    proposed_correct: int | None = None
 
     @property
     def precision(self) -> float:
-        return self.correct / self.proposed if self.proposed else 1.0
+        right = self.correct if self.proposed_correct is None else self.proposed_correct
+        return right / self.proposed if self.proposed else 1.0
 
     @property
     def recall(self) -> float:
@@ -79,13 +82,14 @@ def run(
     directory: Directory | None = None, folder: Path = CORPUS, timings: dict[str, float] | None = None
 ) -> tuple[dict[str, Count], dict[str, Draft]]:
     """The counts per field over one set, and each text's draft; ``timings`` gets the seconds
-    each text took to read."""
+    of processor time each text took to read (what the reading costs, whatever else the
+    machine is doing)."""
     directory = directory or demo_directory()
     counts = {name: Count() for name in FIELDS}
     drafts = {}
     for name, text, expected in corpus(folder):
         given = expected.get("reference_date")
-        started = time.perf_counter()
+        started = time.process_time()
         draft = extract(
             text,
             directory=directory,
@@ -93,7 +97,7 @@ def run(
             today=TODAY,
         )
         if timings is not None:
-            timings[name] = time.perf_counter() - started
+            timings[name] = time.process_time() - started
         drafts[name] = draft
         score(name, draft, expected, counts)
     return counts, drafts
@@ -198,6 +202,10 @@ def score(name: str, draft: Draft, expected: dict, counts: dict[str, Count]) -> 
     actions, parties = counts["actions"], counts["action parties"]
     actions.proposed += len(draft.actions)
     parties.proposed += len(draft.actions)
+    matched = {
+        id(a) for a in draft.actions for w in expected["actions"] if fold(w["match"]) in fold(a.description)
+    }
+    actions.proposed_correct = (actions.proposed_correct or 0) + len(matched)
     for wanted_action in expected["actions"]:
         actions.expected += 1
         parties.expected += 1

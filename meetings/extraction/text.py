@@ -103,6 +103,28 @@ def clean(raw: str) -> str:
     return re.sub(r"\n{3,}", "\n\n", text).strip()
 
 
+def _abbreviation_before(chunk: str) -> bool:
+    """Whether the full stop that ends ``chunk`` closes an abbreviation or an initial
+    ("Brig. Gen. Pat", "J. Austin", "U.S. Navy", "No. 2 Squadron"), not a sentence."""
+    before = re.search(r"([\w.]+)[.!?]+[\"'”’)]*$", chunk)
+    word = before.group(1).lower() if before else ""
+    return (
+        word in ABBREVIATIONS
+        or (len(word) == 1 and word.isalpha())
+        or bool(re.fullmatch(r"(?:\w\.)+\w", word))
+    )
+
+
+def clause_end(text: str) -> int:
+    """Where the first clause of ``text`` ends: at a full stop that ends a sentence (not one
+    inside "U.S." or "Gen."), a semicolon, a colon or a dash between spaces."""
+    for match in re.finditer(r"[.!?](?=\s|$)|[;:]\s|\s[–—]\s", text):
+        if match.group()[0] in ".!?" and _abbreviation_before(text[: match.end()]):
+            continue
+        return match.start()
+    return len(text)
+
+
 def split_sentences(text: str) -> list[Sentence]:
     sentences: list[Sentence] = []
     paragraph, start = 0, 0
@@ -111,12 +133,8 @@ def split_sentences(text: str) -> list[Sentence]:
         chunk = text[start:end]
         if match.group().strip() == "" or "\n" in match.group():
             pass
-        else:
-            # "Brig. Gen. Pat" or "J. Austin": not the end of a sentence.
-            before = re.search(r"([\w.]+)[.!?]+[\"'”’)]*$", chunk)
-            word = before.group(1).lower() if before else ""
-            if word in ABBREVIATIONS or (len(word) == 1 and word.isalpha()):
-                continue
+        elif _abbreviation_before(chunk):
+            continue
         _add(sentences, text, start, end, paragraph)
         if "\n" in match.group() or "\n" in text[end : end + 2]:
             paragraph += 1

@@ -8,18 +8,20 @@ meeting form, which this view hands unchanged to the meeting page's own view.
 from __future__ import annotations
 
 import datetime
+import hashlib
 import json
 
 from django import forms
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import Resolver404, resolve
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_http_methods
 
-from meetings.extraction import MAX_CHARS, ExtractionRefused, extract
-from meetings.extraction.database import DatabaseDirectory
+from meetings.extraction import MAX_CHARS, ExtractionRefused, corrections, extract
+from meetings.extraction.database import DatabaseDirectory, recorded_already
 from meetings.extraction.prefill import Hint, Prefill, prefill
 from meetings.forms import (
     ROW_FORMSETS,
@@ -53,12 +55,19 @@ class PasteForm(forms.Form):
     )
 
 
+DRAFTS_KEPT = 5  # drafts whose proposals the session keeps, for a person with several tabs open
+
+
 @editing.editor_required
 @require_http_methods(["GET", "POST"])
 def meeting_from_text(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and "attendees-TOTAL_FORMS" in request.POST:
-        # The draft's meeting form, saved exactly as the meeting page saves it.
-        return editing.meeting_create(request)
+        # The draft's meeting form, saved exactly as the meeting page saves it; then what the
+        # person chose instead of a proposal is remembered for the next draft.
+        response = editing.meeting_create(request)
+        if response.status_code == 302:
+            _remember_corrections(request, response["Location"])
+        return response
     paste = PasteForm(request.POST if request.method == "POST" else None)
     refusal = ""
     if request.method == "POST" and paste.is_valid():
@@ -80,9 +89,37 @@ def meeting_from_text(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _source_key(text: str) -> str:
+    return hashlib.sha256(" ".join((text or "").split()).encode()).hexdigest()
+
+
+def _keep_proposals(request: HttpRequest, draft, filled: Prefill) -> None:
+    """What each row of the draft was read from, kept until the draft is saved; found again by
+    the text, which the draft's source row carries back."""
+    kept = dict(request.session.get(corrections.SESSION_KEY, {}))
+    kept[_source_key(draft.source["text"])] = filled.read_from
+    request.session[corrections.SESSION_KEY] = dict(list(kept.items())[-DRAFTS_KEPT:])
+
+
+def _remember_corrections(request: HttpRequest, location: str) -> None:
+    kept = dict(request.session.get(corrections.SESSION_KEY, {}))
+    read_from = kept.pop(_source_key(request.POST.get("sources-0-text", "")), None)
+    if read_from is None:
+        return
+    request.session[corrections.SESSION_KEY] = kept
+    try:
+        match = resolve(location)
+    except Resolver404:
+        return
+    meeting = Meeting.objects.visible_to(request.user).filter(pk=match.kwargs.get("pk")).first()
+    if meeting is not None:
+        corrections.remember(request.user, meeting, request.POST, read_from)
+
+
 def _draft_page(request: HttpRequest, draft) -> HttpResponse:
     parent = _parent_meeting(request, draft)
     filled = prefill(draft, parent_pk=parent.pk if parent else None)
+    _keep_proposals(request, draft, filled)
     editor = MeetingEditor(user=request.user, instance=Meeting())
     editor.form = MeetingForm(instance=editor.instance, user=request.user, initial=filled.meeting)
     for prefix, formset_class in ROW_FORMSETS.items():
@@ -105,6 +142,12 @@ def _draft_page(request: HttpRequest, draft) -> HttpResponse:
         "draft": draft,
         "proposal_count": count,
         "notes": draft.notes,
+        "recorded": recorded_already(
+            request.user,
+            day=draft.start_date.value,
+            partners=draft.participants.value,
+            title=draft.title.value if draft.title.sentence else "",
+        ),
     }
     return render(request, "meetings/meeting_from_text.html", context)
 
