@@ -8,14 +8,11 @@ which also serve the "add new" dialogs of the meeting page.
 
 from __future__ import annotations
 
-import codecs
 import zoneinfo
 from functools import cache, cached_property
 from html import escape
-from pathlib import Path
 
 from django import forms
-from django.core.files.uploadedfile import UploadedFile
 from django.db import models
 from django.db.models import UniqueConstraint
 from django.forms.models import BaseInlineFormSet, inlineformset_factory
@@ -26,7 +23,7 @@ from django.utils.formats import date_format
 from django.utils.safestring import mark_safe
 from django_countries import countries
 
-from meetings import classification, services
+from meetings import classification, services, uploads
 from meetings.country_names import country_name
 from meetings.history import describe
 from meetings.models import (
@@ -42,18 +39,6 @@ from meetings.models import (
 )
 from meetings.widgets import is_record_id, unstorable_id
 
-MAX_UPLOAD_BYTES = 10 * 1024 * 1024
-# Allowed upload types: extension → the first bytes such a file starts with (None: text).
-ALLOWED_UPLOADS = {
-    ".pdf": (b"%PDF-",),
-    ".docx": (b"PK\x03\x04",),
-    ".png": (b"\x89PNG\r\n\x1a\n",),
-    ".jpg": (b"\xff\xd8\xff",),
-    ".jpeg": (b"\xff\xd8\xff",),
-    ".txt": None,
-    ".html": None,
-    ".htm": None,
-}
 LONG_TEXT = 20_000
 NOTE_TEXT = 5_000
 SOURCE_TEXT = 100_000
@@ -585,13 +570,7 @@ class SourceForm(RowForm):
         fields = ["kind", "title", "url", "file", "published_on", "text"]
         widgets = {"published_on": DateInput, "url": forms.URLInput(attrs={"placeholder": "https://…"})}
         labels = {"published_on": "Published", "url": "Link"}
-        help_texts = {"file": "PDF, Word (.docx), text, HTML, PNG or JPEG; at most 10 MB."}
-
-    def clean_file(self):
-        upload = self.cleaned_data.get("file")
-        if isinstance(upload, UploadedFile):
-            check_upload(upload)
-        return upload
+        help_texts = {"file": f"{uploads.ACCEPTED}; at most {uploads.MAX_FILE_BYTES // 1024 // 1024} MB."}
 
     def clean(self):
         data = super().clean()
@@ -599,34 +578,6 @@ class SourceForm(RowForm):
         if not given and not self.errors.get("url") and not self.errors.get("file"):
             self.add_error("url", "Give a link, a file or the text itself.")
         return data
-
-
-def check_upload(upload: UploadedFile) -> None:
-    """Refuse files of a type not on the allow-list, of the wrong content, or too large."""
-    extension = Path(upload.name or "").suffix.lower()
-    if extension not in ALLOWED_UPLOADS:
-        allowed = ", ".join(sorted({e.lstrip(".") for e in ALLOWED_UPLOADS}))
-        raise forms.ValidationError(
-            f"Files of type “{extension or 'none'}” are not accepted. Use: {allowed}."
-        )
-    if upload.size > MAX_UPLOAD_BYTES:
-        raise forms.ValidationError(
-            f"The file is {upload.size / 1024 / 1024:.1f} MB; "
-            f"the limit is {MAX_UPLOAD_BYTES // 1024 // 1024} MB."
-        )
-    upload.seek(0)
-    head = upload.read(2048)
-    upload.seek(0)
-    signatures = ALLOWED_UPLOADS[extension]
-    if signatures is None:
-        try:
-            codecs.getincrementaldecoder("utf-8")().decode(head, final=len(head) < 2048)
-        except UnicodeDecodeError:
-            raise forms.ValidationError("This does not look like a UTF-8 text or HTML file.") from None
-        if b"\x00" in head:
-            raise forms.ValidationError("This does not look like a text or HTML file.")
-    elif not any(head.startswith(signature) for signature in signatures):
-        raise forms.ValidationError(f"The content of the file does not match its “{extension}” extension.")
 
 
 class RowFormSet(BaseInlineFormSet):

@@ -2,14 +2,18 @@
 nobody can guess, as attachments a browser never renders.
 """
 
+import html
 import importlib
+import io
 import os
 import re
 import socket
+import struct
 import subprocess
 import sys
 import urllib.error
 import urllib.request
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -21,6 +25,7 @@ from meetings import uploads
 from meetings.models import Source
 from tests.conftest import RESTRICTED, SECRET, UNCLASSIFIED
 from tests.factories import MeetingFactory, UserFactory
+from tests.test_meeting_form import counts, meeting_post
 
 pytestmark = pytest.mark.django_db
 PDF = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
@@ -202,6 +207,266 @@ def test_a_hostile_uploaded_name_never_breaks_the_download(media):
     response = signed_in(SECRET).get(file_url(source))
     assert response.status_code == 200
     assert response["Content-Disposition"] == 'attachment; filename="a b.pdf"'
+
+
+# What is accepted -----------------------------------------------------------------------------
+
+
+def real_pdf() -> bytes:
+    from reportlab.pdfgen import canvas
+
+    out = io.BytesIO()
+    page = canvas.Canvas(out)
+    page.drawString(72, 720, "Joint statement")
+    page.save()
+    return out.getvalue()
+
+
+def image(fmt: str) -> bytes:
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (8, 8), "navy").save(out, fmt)
+    return out.getvalue()
+
+
+def office_open_xml(main_part: str, content_type: str, *extra: tuple[str, bytes]) -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(
+            "[Content_Types].xml",
+            '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+            '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+            '<Default Extension="rels" '
+            'ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+            '<Default Extension="xml" ContentType="application/xml"/>'
+            f'<Override PartName="/{main_part}" ContentType="{content_type}"/></Types>',
+        )
+        archive.writestr(
+            "_rels/.rels",
+            '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+            '<Relationship Id="rId1" Target="' + main_part + '" Type="http://schemas.openxmlformats.org/'
+            'officeDocument/2006/relationships/officeDocument"/></Relationships>',
+        )
+        archive.writestr(main_part, "<document>Joint statement</document>")
+        for name, content in extra:
+            archive.writestr(name, content)
+    return out.getvalue()
+
+
+OOXML = "application/vnd.openxmlformats-officedocument."
+
+
+def docx() -> bytes:
+    return office_open_xml("word/document.xml", OOXML + "wordprocessingml.document.main+xml")
+
+
+def xlsx() -> bytes:
+    from openpyxl import Workbook
+
+    out = io.BytesIO()
+    workbook = Workbook()
+    workbook.active["A1"] = "Agreed actions"
+    workbook.save(out)
+    return out.getvalue()
+
+
+def pptx() -> bytes:
+    return office_open_xml("ppt/presentation.xml", OOXML + "presentationml.presentation.main+xml")
+
+
+def docm() -> bytes:
+    return office_open_xml(
+        "word/document.xml",
+        "application/vnd.ms-word.document.macroEnabled.main+xml",
+        ("word/vbaProject.bin", b"Attribute VB_Name"),
+    )
+
+
+def compound_file(stream: str, *storages: str) -> bytes:
+    """A minimal OLE compound file (version 3) with one 4 KB stream and empty storages, as
+    Word 97–2003 (stream "WordDocument") or Excel ("Workbook") writes its main part.
+    """
+    free, end, fat_sector, no_entry = 0xFFFFFFFF, 0xFFFFFFFE, 0xFFFFFFFD, 0xFFFFFFFF
+    header = (
+        b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+        + bytes(16)
+        + struct.pack("<HHHHH6xIIIIIIIII", 0x3E, 3, 0xFFFE, 9, 6, 0, 1, 1, 0, 4096, end, 0, end, 0)
+        + struct.pack("<109I", 0, *[free] * 108)
+    )
+    fat = [fat_sector, end, *range(3, 10), end]
+    fat_bytes = struct.pack("<128I", *fat, *[free] * (128 - len(fat)))
+
+    def entry(
+        name: str, kind: int, left=no_entry, right=no_entry, child=no_entry, start=end, size=0
+    ) -> bytes:
+        encoded = (name + "\0").encode("utf-16-le") if name else b""
+        return struct.pack(
+            "<64sHBBIII16sIQQIQ",
+            encoded,
+            len(encoded),
+            kind,
+            1,
+            left,
+            right,
+            child,
+            bytes(16),
+            0,
+            0,
+            0,
+            start,
+            size,
+        )
+
+    entries = [
+        entry("Root Entry", 5, child=1),
+        entry(stream, 2, left=2 if storages else no_entry, start=2, size=4096),
+    ]
+    entries += [entry(name, 1) for name in storages]
+    entries += [entry("", 0)] * (4 - len(entries))
+    return header + fat_bytes + b"".join(entries) + b"minutes " * 512
+
+
+HTML = b"<!DOCTYPE html><html><body><script>alert(document.cookie)</script></body></html>"
+SVG = (
+    b'<?xml version="1.0"?>\n<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"><circle r="4"/></svg>'
+)
+ACCEPTED_FILES = [
+    ("statement.pdf", real_pdf, "application/pdf"),
+    ("Statement.PDF", real_pdf, "application/pdf"),
+    ("photo.png", lambda: image("PNG"), "image/png"),
+    ("photo.jpg", lambda: image("JPEG"), "image/jpeg"),
+    ("photo.gif", lambda: image("GIF"), "image/gif"),
+    ("photo.webp", lambda: image("WEBP"), "image/webp"),
+    ("statement.docx", docx, OOXML + "wordprocessingml.document"),
+    ("actions.xlsx", xlsx, OOXML + "spreadsheetml.sheet"),
+    ("briefing.pptx", pptx, OOXML + "presentationml.presentation"),
+    ("minutes.doc", lambda: compound_file("WordDocument"), "application/msword"),
+    ("actions.xls", lambda: compound_file("Workbook"), "application/vnd.ms-excel"),
+    ("notes.txt", lambda: "Réunion à Nairobi — notes\n".encode(), "text/plain; charset=utf-8"),
+    ("notes.md", lambda: b"# Notes\n\nA > B, and 2 < 3.\n", "text/plain; charset=utf-8"),
+]
+NOT_ACCEPTED = "Files of this type are not accepted."
+MARKUP = "HTML, SVG and XML files are not accepted"
+REFUSED_FILES = [
+    ("evil.html", lambda: HTML, MARKUP),
+    ("drawing.svg", lambda: SVG, MARKUP),
+    ("statement.pdf", lambda: HTML, MARKUP),  # HTML renamed
+    ("notes.txt", lambda: b"\xef\xbb\xbf  \n<svg onload=alert(1)>", MARKUP),
+    ("photo.png", lambda: image("JPEG"), "This file is a JPEG image, but its name ends in “.png”"),
+    ("report.html", real_pdf, "This file is a PDF, but its name ends in “.html”"),
+    ("statement", real_pdf, "This file is a PDF, but its name has no extension"),
+    ("statement.docx", docm, "Documents with macros are not accepted"),
+    (
+        "minutes.doc",
+        lambda: compound_file("WordDocument", "Macros"),
+        "Documents with macros are not accepted",
+    ),
+    ("setup.msi", lambda: compound_file("SummaryInformation"), NOT_ACCEPTED),
+    ("archive.docx", lambda: zip_of(("evil.html", HTML)), NOT_ACCEPTED),
+    ("broken.docx", lambda: b"PK\x03\x04" + bytes(200), "This file is damaged"),
+    ("broken.png", lambda: b"\x89PNG\r\n\x1a\n" + bytes(100), "This image is damaged"),
+    ("tool.exe", lambda: b"MZ\x90\x00\x03\x00\x00\x00" + bytes(100), NOT_ACCEPTED),
+    ("notes.txt", lambda: "UTF-16 notes".encode("utf-16"), NOT_ACCEPTED),
+    ("notes.txt", lambda: b"Latin-1 caf\xe9", NOT_ACCEPTED),
+    ("sound.webp", lambda: b"RIFF\x24\x00\x00\x00WAVEfmt " + bytes(40), NOT_ACCEPTED),
+]
+
+
+def zip_of(*members: tuple[str, bytes]) -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        for name, content in members:
+            archive.writestr(name, content)
+    return out.getvalue()
+
+
+def post_meeting_with_file(client: Client, upload: SimpleUploadedFile):
+    data = meeting_post(
+        {"title": "Talks with a file", "classification": str(RESTRICTED)},
+        sources=[{"kind": "minutes", "title": "The minutes", "file": upload}],
+    )
+    return client.post(reverse("meeting-create"), data)
+
+
+def field_error(response, field: str = "sources-0-file") -> str:
+    """The message shown right under the field, or "" if there is none."""
+    found = re.search(rf'id="id_{field}_error">([^<]*)<', response.content.decode())
+    return html.unescape(found.group(1)) if found else ""
+
+
+@pytest.mark.parametrize(("name", "make", "content_type"), ACCEPTED_FILES)
+def test_accepted_documents_are_stored_and_served_as_their_type(media, name, make, content_type):
+    content = make()
+    client = signed_in(SECRET, role="editor")
+    response = post_meeting_with_file(client, SimpleUploadedFile(name, content, "application/octet-stream"))
+    assert response.status_code == 302, field_error(response)
+    source = Source.objects.get()
+    assert source.file_name == name
+    download = client.get(file_url(source))
+    assert body(download) == content
+    assert download["Content-Type"] == content_type
+    assert download["Content-Disposition"] == f'attachment; filename="{name}"'
+
+
+@pytest.mark.parametrize(("name", "make", "message"), REFUSED_FILES)
+def test_other_content_is_refused_next_to_the_field_whatever_its_name_and_declared_type(
+    media, name, make, message
+):
+    client = signed_in(SECRET, role="editor")
+    response = post_meeting_with_file(client, SimpleUploadedFile(name, make(), "application/pdf"))
+    assert response.status_code == 200
+    assert message in field_error(response)
+    page = response.content.decode()
+    assert 'value="Talks with a file"' in page and 'value="The minutes"' in page  # what was typed
+    assert counts()["Meeting"] == counts()["Source"] == 0
+    assert not [path for path in media.rglob("*") if path.is_file()]
+
+
+def test_a_file_over_ten_megabytes_is_refused_next_to_the_field(media):
+    big = SimpleUploadedFile("minutes.txt", b"a" * (10 * 1024 * 1024 + 1), "text/plain")
+    response = post_meeting_with_file(signed_in(SECRET, role="editor"), big)
+    assert field_error(response) == "The file is 10.0 MB; the limit is 10 MB."
+    assert counts()["Source"] == 0
+
+
+def test_the_admin_refuses_the_same_files(media):
+    admin = UserFactory(username="admin", role="administrator", clearance=SECRET, is_staff=True)
+    client = Client()
+    client.force_login(admin)
+    meeting = MeetingFactory()
+    response = client.post(
+        reverse("admin:meetings_source_add"),
+        {
+            "meeting": meeting.pk,
+            "kind": "minutes",
+            "title": "Page",
+            "file": SimpleUploadedFile("evil.html", HTML),
+        },
+    )
+    assert response.status_code == 200
+    assert MARKUP in html.unescape(response.content.decode())
+    assert not Source.objects.exists()
+
+
+def test_the_api_cannot_point_a_source_at_another_meetings_stored_file(secret_source, media):
+    """Files come only as uploads on the meeting page: a storage name sent to the API is ignored."""
+    editor = UserFactory(username="restricted-editor", role="editor", clearance=RESTRICTED)
+    own = Source.objects.create(
+        meeting=MeetingFactory(classification=RESTRICTED),
+        title="Own",
+        file=SimpleUploadedFile("own.txt", b"own notes"),
+    )
+    client = Client()
+    client.force_login(editor)
+    url = f"/api/v1/meetings/{own.meeting.pk}/"
+    version = client.get(url).json()["version"]
+    row = {"id": own.pk, "kind": "minutes", "title": "Own", "file": secret_source.file.name}
+    response = client.patch(url, {"version": version, "sources": [row]}, content_type="application/json")
+    assert response.status_code == 200, response.content
+    own.refresh_from_db()
+    assert own.file.name != secret_source.file.name
+    assert body(client.get(file_url(own))) == b"own notes"
 
 
 # Where files are linked -----------------------------------------------------------------------
