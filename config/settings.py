@@ -229,11 +229,9 @@ elif CACHE_URL == "db://":
     }
 elif CACHE_URL:
     raise ImproperlyConfigured("CACHE_URL must be redis://…, rediss://…, unix://… or db://")
-# Dashboard figures are kept this long, and recomputed as soon as a record changes.
+# Dashboard figures are kept this long, and recomputed as soon as a record changes. They
+# cost a few small queries without a cache too (meetings/derived.py).
 DASHBOARD_CACHE_SECONDS = int(os.environ.get("DASHBOARD_CACHE_SECONDS", "600" if CACHE_URL else "0"))
-# After a write, figures up to this old are shown (with their time) while fresh ones are
-# computed in the background; 0 computes them before the page is shown.
-DASHBOARD_STALE_SECONDS = int(os.environ.get("DASHBOARD_STALE_SECONDS", "300" if CACHE_URL else "0"))
 
 # Idle sessions end: every request pushes the expiry on by this much. The session store
 # (meetings/sessions.py) writes that to the database at most once a minute, and reads

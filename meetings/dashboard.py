@@ -1,30 +1,37 @@
-"""What the dashboard shows: counts, short lists and chart data, aggregated in the database.
+"""What the dashboard shows: counts, short lists and chart data.
 
-Everything starts from ``visible_to(user)``, so a meeting above the person's clearance is
-counted, charted and listed nowhere. The number of queries is fixed (ten at most) whatever
-the amount of data: counts and charts are ``GROUP BY`` queries, lists are sliced.
+Everything starts from ``visible_to(user)`` (the tallies' own for the counts), so a
+meeting above the person's clearance is counted, charted and listed nowhere. The number
+of queries is fixed whatever the amount of data: counts and charts add up tallies kept
+by the database (``meetings/derived.py``) and the current month's records, lists are sliced.
 """
 
 from __future__ import annotations
 
 import datetime
-import hashlib
-import threading
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, replace
 from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import connection, connections
-from django.db.models import Count, Max, Prefetch, Q, prefetch_related_objects
-from django.db.models.functions import TruncMonth, TruncQuarter
+from django.db.models import Count, Prefetch, Q, Sum, prefetch_related_objects
 from django.urls import reverse
 from django.utils import timezone
 from django_countries import countries
 
-from meetings import charts
-from meetings.models import Action, ActionParty, Meeting, MeetingCountry, MeetingTopic
+from meetings import charts, derived
+from meetings.models import (
+    Action,
+    ActionParty,
+    ActionTally,
+    CountryTally,
+    Meeting,
+    MeetingCountry,
+    MeetingTally,
+    MeetingTopic,
+    TopicTally,
+)
 
 LIST_LENGTH = 8
 DUE_SOON_DAYS = 30
@@ -136,132 +143,119 @@ def upcoming(today: datetime.date) -> Q:
 
 
 def build(user, today: datetime.date | None = None) -> dict:
-    """The dashboard's whole context for ``user``: the short lists live, the figures cached.
+    """The dashboard's whole context for ``user``.
 
     The lists (next and latest meetings, overdue and due-soon actions) are four sliced
-    queries on indexes and are always read afresh, so a meeting or action just saved is
-    there on the next view. The figures (counts and charts) aggregate two years of
-    records, which takes seconds on a million meetings; they are kept per clearance and
-    day (see ``figures``).
+    queries on indexes. The figures (counts and charts) add up the tallies the database
+    keeps on every write (``meetings/derived.py``): whole months from the tallies, and
+    the current month, which today cuts in two, from its own records. So the figures cost
+    a few small queries on a million meetings as on ten, without any cache; a cache (see
+    ``figures``) only saves those.
     """
     w = Windows(today or timezone.localdate())
     return assemble(w, figures(user, w), live_lists(user, w))
 
 
-# Every table the dashboard reads, with the change history that records each save and delete.
-SOURCES = (Meeting, Action, MeetingCountry, MeetingTopic, ActionParty)
-
-
-def data_version() -> str:
-    """A fingerprint of the dashboard's data that changes with every insert, update and delete.
-
-    The newest id of each table catches inserts (even bulk ones without history); the
-    newest entry of each change history catches updates and deletes. Timestamps keep
-    it apart from an earlier state even where ids are reused after a rollback. All from
-    indexes, in one query of well under a millisecond.
-    """
-    qn = connection.ops.quote_name
-    parts = []
-    for model in SOURCES:
-        history = model.history.model._meta.db_table
-        parts.append(f"(SELECT MAX(id) FROM {qn(model._meta.db_table)})")
-        parts.append(f"(SELECT MAX(history_id) FROM {qn(history)})")
-        parts.append(f"(SELECT MAX(history_date) FROM {qn(history)})")
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT {', '.join(parts)}")
-        row = cursor.fetchone()
-    return hashlib.blake2b(repr(row).encode(), digest_size=12).hexdigest()
-
-
 @dataclass(frozen=True)
 class Cached:
-    version: str
-    computed_at: datetime.datetime
+    version: tuple
     figures: dict
 
 
 def figures(user, w: Windows) -> dict:
-    """The counts and charts for ``user``'s clearance, from the cache when they still hold.
+    """The counts and charts for ``user``'s clearance, from the cache while no tally has moved.
 
-    Kept per clearance and day under the ``data_version`` they were computed at. When a
-    record has changed since, the figures are computed afresh before the page is shown;
-    or, with ``DASHBOARD_STALE_SECONDS`` set, the earlier figures are shown (marked with
-    the time they were computed) while one background thread per clearance computes
-    the new ones, so nobody waits seconds for a chart after every save.
-    ``DASHBOARD_CACHE_SECONDS`` (0 turns the cache off) bounds how long writes that
-    bypass the ORM (raw SQL updates) go unseen.
+    With ``DASHBOARD_CACHE_SECONDS`` (0, the default without a shared cache, turns it off)
+    they are kept per clearance and day under ``derived.version()``, which every write
+    that changes a count moves on.
     """
     seconds = settings.DASHBOARD_CACHE_SECONDS
     clearance = getattr(user, "clearance", None)
     if not seconds or clearance is None or not user.is_authenticated:
         return compute_figures(user, w)
     key = f"dashboard:{clearance}:{w.today.isoformat()}"
-    version = data_version()
+    version = derived.version()
     cached = cache.get(key)
     if cached is not None and cached.version == version:
         return cached.figures
-    stale_for = settings.DASHBOARD_STALE_SECONDS
-    if cached is not None and timezone.now() - cached.computed_at < datetime.timedelta(seconds=stale_for):
-        if cache.add(f"{key}:refreshing", True, stale_for):
-            start_refresh(user, w, key)
-        return {**cached.figures, "figures_as_of": cached.computed_at}
-    return store(key, version, compute_figures(user, w))
-
-
-def store(key: str, version: str, computed: dict) -> dict:
-    cache.set(key, Cached(version, timezone.now(), computed), settings.DASHBOARD_CACHE_SECONDS)
+    computed = compute_figures(user, w)
+    cache.set(key, Cached(version, computed), seconds)
     return computed
 
 
-def refresh(user, w: Windows, key: str) -> None:
-    """Compute the figures for ``key`` and keep them (run by ``start_refresh``'s thread)."""
-    try:
-        version = data_version()  # read first: a write made meanwhile gives a newer version
-        store(key, version, compute_figures(user, w))
-    finally:
-        cache.delete(f"{key}:refreshing")
-
-
-def start_refresh(user, w: Windows, key: str) -> None:
-    def run():
-        try:
-            refresh(user, w, key)
-        finally:
-            connections.close_all()
-
-    threading.Thread(target=run, name=f"refresh {key}", daemon=True).start()
-
-
 def compute_figures(user, w: Windows) -> dict:
-    """Counts and charts: aggregates over two years of the records ``user`` may see."""
-    meetings = Meeting.objects.visible_to(user)
-    actions = Action.objects.visible_to(user).open()
-
-    # Meeting counts, and the highest marking among every meeting a chart or count uses.
-    meeting_totals = (
-        meetings.filter(held(w.today, w.earliest) | upcoming(w.today))
-        .order_by()
-        .aggregate(
-            held=Count("pk", filter=Q(start_date__gte=w.chart_start, status=Meeting.Status.HELD)),
-            upcoming=Count("pk", filter=upcoming(w.today)),
-            marking=Max("classification"),
-        )
-    )
-    # Action counts, and the highest marking among their meetings.
-    action_totals = actions.order_by().aggregate(
-        open=Count("pk"),
-        overdue=Count("pk", filter=Q(due_date__lt=w.today)),
-        due_soon=Count("pk", filter=Q(due_date__gte=w.today, due_date__lte=w.due_soon_end)),
-        marking=Max("meeting__classification"),
-    )
+    """Counts and charts over the records ``user`` may see, from the tallies."""
+    derived.fold_if_due()
+    meeting_totals, by_month = meeting_counts(user, w)
     return {
         "meeting_totals": meeting_totals,
-        "action_totals": action_totals,
-        **month_charts(meetings, w),
+        "action_totals": action_counts(user, w),
+        **month_charts(by_month, w),
         "partners": partner_chart(user, w),
         "partner_start": w.partner_start,
         "topic_trend": topic_trend(user, w),
     }
+
+
+def this_month(w: Windows) -> tuple[datetime.date, datetime.date]:
+    """The month that today cuts in two: counted from its records, not from the tallies."""
+    return month_start(w.today), month_start(w.today, 1)
+
+
+def meeting_counts(user, w: Windows) -> tuple[dict, dict]:
+    """Meetings held since the chart's start and upcoming, with the highest marking among
+    every meeting a count or chart uses; and the held ones per (month, kind)."""
+    current, following = this_month(w)
+    tallied = (
+        MeetingTally.objects.visible_to(user)
+        .filter(
+            Q(status=Meeting.Status.HELD, month__gte=w.earliest, month__lt=current)
+            | Q(status__in=UPCOMING_STATUSES, month__gte=following)
+        )
+        .values("classification", "month", "kind", "status")
+        .annotate(total=Sum("n"))
+        .order_by()
+    )
+    recent = (
+        Meeting.objects.visible_to(user)
+        .filter(held(w.today, current) | (upcoming(w.today) & Q(start_date__lt=following)))
+        .values("classification", "kind", "status")
+        .annotate(total=Count("pk"))
+        .order_by()
+    )
+    by_month: dict[tuple[datetime.date, str], int] = defaultdict(int)
+    coming, marking = 0, None
+    for row in [*tallied, *({**row, "month": current} for row in recent)]:
+        if row["total"] <= 0:
+            continue
+        marking = max(marking or 0, row["classification"])
+        if row["status"] == Meeting.Status.HELD:
+            by_month[row["month"], row["kind"]] += row["total"]
+        else:
+            coming += row["total"]
+    held_total = sum(n for (month, _), n in by_month.items() if month >= w.chart_start)
+    return {"held": held_total, "upcoming": coming, "marking": marking}, by_month
+
+
+def action_counts(user, w: Windows) -> dict:
+    """Open, overdue and due-soon actions, and the highest marking among their meetings."""
+    rows = (
+        ActionTally.objects.visible_to(user)
+        .values("classification")
+        .annotate(
+            open=Sum("n"),
+            overdue=Sum("n", filter=Q(due_date__lt=w.today)),
+            due_soon=Sum("n", filter=Q(due_date__gte=w.today, due_date__lte=w.due_soon_end)),
+        )
+        .order_by()
+    )
+    totals = {"open": 0, "overdue": 0, "due_soon": 0, "marking": None}
+    for row in rows:
+        for name in ("open", "overdue", "due_soon"):
+            totals[name] += row[name] or 0
+        if row["open"]:
+            totals["marking"] = max(totals["marking"] or 0, row["classification"])
+    return totals
 
 
 def live_lists(user, w: Windows) -> dict[str, list]:
@@ -398,20 +392,12 @@ def assemble(w: Windows, figures: dict, lists: dict[str, list]) -> dict:
     }
 
 
-def month_charts(meetings, w: Windows) -> dict[str, charts.StackedBars]:
+def month_charts(values: dict[tuple[datetime.date, str], int], w: Windows) -> dict[str, charts.StackedBars]:
     """8. Meetings held per month by kind, for the last twelve months including this one.
 
     Laid out twice: SVG text scales with the drawing, so a phone gets a narrower drawing
     whose labels stay legible, and a wide screen one whose labels do not grow too large.
     """
-    rows = (
-        meetings.filter(held(w.today, w.chart_start))
-        .annotate(month=TruncMonth("start_date"))
-        .values("month", "kind")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
-    values = {(row["month"], row["kind"]): row["n"] for row in rows}
     columns = []
     for offset in range(CHART_MONTHS):
         first = month_start(w.chart_start, offset)
@@ -446,13 +432,26 @@ def month_charts(meetings, w: Windows) -> dict[str, charts.StackedBars]:
 
 def partner_chart(user, w: Windows) -> list[charts.ListBar]:
     """9. The countries taking part in most meetings held over the last two years."""
-    rows = (
-        MeetingCountry.objects.visible_to(user)
-        .filter(held(w.today, w.partner_start, prefix="meeting__"), role=MeetingCountry.Role.PARTICIPANT)
+    current, _ = this_month(w)
+    tallied = (
+        CountryTally.objects.visible_to(user)
+        .filter(month__gte=w.partner_start, month__lt=current)
         .values("country")
-        .annotate(n=Count("pk"))
-        .order_by("-n", "country")[:PARTNER_COUNT]
+        .annotate(total=Sum("n"))
+        .order_by()
     )
+    recent = (
+        MeetingCountry.objects.visible_to(user)
+        .filter(held(w.today, current, prefix="meeting__"), role=MeetingCountry.Role.PARTICIPANT)
+        .values("country")
+        .annotate(total=Count("pk"))
+        .order_by()
+    )
+    totals: Counter[str] = Counter()
+    for row in [*tallied, *recent]:
+        totals[row["country"]] += row["total"]
+    top = sorted((code for code, n in totals.items() if n > 0), key=lambda code: (-totals[code], code))
+    rows = [{"country": code, "n": totals[code]} for code in top[:PARTNER_COUNT]]
     return charts.bar_list(
         [
             (
@@ -475,12 +474,19 @@ class TopicTrend:
 
 def topic_trend(user, w: Windows) -> TopicTrend:
     """10. The topics discussed most over the last eight quarters, counted quarter by quarter."""
-    rows = (
+    current, _ = this_month(w)
+    tallied = (
+        TopicTally.objects.visible_to(user)
+        .filter(month__gte=w.trend_start, month__lt=current)
+        .values("month", "topic_id", "topic__name", "topic__parent__name")
+        .annotate(total=Sum("n"))
+        .order_by()
+    )
+    recent = (
         MeetingTopic.objects.visible_to(user)
-        .filter(held(w.today, w.trend_start, prefix="meeting__"))
-        .annotate(quarter=TruncQuarter("meeting__start_date"))
-        .values("quarter", "topic_id", "topic__name", "topic__parent__name")
-        .annotate(n=Count("pk"))
+        .filter(held(w.today, current, prefix="meeting__"))
+        .values("topic_id", "topic__name", "topic__parent__name")
+        .annotate(total=Count("pk"))
         .order_by()
     )
     starts = [quarter_start(w.trend_start, offset) for offset in range(TREND_QUARTERS)]
@@ -488,12 +494,15 @@ def topic_trend(user, w: Windows) -> TopicTrend:
         (f"Q{(start.month - 1) // 3 + 1}", start.year, i < TREND_QUARTERS - TREND_QUARTERS_ON_PHONE)
         for i, start in enumerate(starts)
     ]
-    counts: dict[int, dict[datetime.date, int]] = defaultdict(dict)
+    counts: dict[int, dict[datetime.date, int]] = defaultdict(lambda: defaultdict(int))
     names: dict[int, tuple[str, str]] = {}
-    for row in rows:
-        counts[row["topic_id"]][row["quarter"]] = row["n"]
+    for row in [*tallied, *({**row, "month": current} for row in recent)]:
+        counts[row["topic_id"]][quarter_start(row["month"])] += row["total"]
         names[row["topic_id"]] = (row["topic__name"], row["topic__parent__name"] or "")
-    top = sorted(counts, key=lambda pk: (-sum(counts[pk].values()), names[pk][0]))[:TREND_TOPICS]
+    totals = {pk: sum(by_quarter.values()) for pk, by_quarter in counts.items()}
+    top = sorted((pk for pk, n in totals.items() if n > 0), key=lambda pk: (-totals[pk], names[pk][0]))[
+        :TREND_TOPICS
+    ]
     heat = charts.heat_levels(
         [
             (

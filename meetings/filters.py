@@ -8,13 +8,12 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django_countries import countries
 
-from meetings import classification, search
+from meetings import classification, search, selectors
 from meetings.models import (
     Action,
     ActionParty,
     Attendance,
     Meeting,
-    MeetingCountry,
     MeetingTopic,
     Organization,
     Person,
@@ -117,14 +116,7 @@ class MeetingFilter(ListFilterSet):
 
     def filter_country(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         """Where it took place, or a taking-part country (the host and every delegation)."""
-        return queryset.filter(
-            Q(country=value)
-            | Exists(
-                MeetingCountry.objects.filter(
-                    meeting=OuterRef("pk"), country=value, role=MeetingCountry.Role.PARTICIPANT
-                )
-            )
-        )
+        return selectors.engaging(queryset, value)
 
     def filter_organization(self, queryset: QuerySet, name: str, value: Organization) -> QuerySet:
         return queryset.filter(

@@ -645,6 +645,127 @@ class Source(ChoiceLabels):
         super().save(*args, **kwargs)
 
 
+class Engagement(models.Model):
+    """A country engaging in a meeting: where it took place, or taking part (host, a
+    delegation or named as a participant), with the meeting's date.
+
+    Kept by the database (``meetings/derived.py``), never written by the app: its index on
+    (country, date, meeting) lets the country filter and the country page read a
+    country's meetings newest first, without walking every meeting in date order in
+    search of a rare country's.
+    """
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="engagements")
+    country = CountryField()
+    start_date = models.DateField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "country"], name="engagement_once"),
+        ]
+        indexes = [models.Index(fields=["country", "start_date", "meeting"], name="engagement_by_date")]
+
+    def __str__(self) -> str:
+        return f"{self.country.code} at {self.meeting_id}"
+
+
+class TallyQuerySet(models.QuerySet):
+    def visible_to(self, user) -> TallyQuerySet:
+        """Counts of records marked at or below the user's clearance, as ``Meeting.objects.visible_to``."""
+        if user is None or not user.is_authenticated:
+            return self.none()
+        return self.filter(classification__lte=user.clearance)
+
+
+class Tally(models.Model):
+    """Counts behind the dashboard, kept by the database (``meetings/derived.py``).
+
+    Every write appends a row of +1s and -1s rather than updating one shared row, so
+    saves never wait on each other or deadlock over a count; a key's count is the sum of
+    its rows. ``derived.fold`` sums each key's rows into one ``folded`` row now and then.
+    """
+
+    classification = models.PositiveSmallIntegerField()
+    n = models.IntegerField()
+    folded = models.BooleanField(default=False)
+
+    objects = TallyQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+
+class MeetingTally(Tally):
+    """Meetings per marking, month (of their start date), kind and status."""
+
+    month = models.DateField()
+    kind = models.CharField(max_length=20)
+    status = models.CharField(max_length=20)
+
+    class Meta:
+        db_table = "meetings_tally_meetings"
+        indexes = [
+            models.Index(fields=["month", "classification"], name="tally_meetings_month"),
+            models.Index(fields=["id"], condition=Q(folded=False), name="tally_meetings_pending"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} {self.kind} {self.status}: {self.n:+}"
+
+
+class CountryTally(Tally):
+    """Participant countries of held meetings per marking and month."""
+
+    month = models.DateField()
+    country = models.CharField(max_length=2)
+
+    class Meta:
+        db_table = "meetings_tally_countries"
+        indexes = [
+            models.Index(fields=["month", "classification"], name="tally_countries_month"),
+            models.Index(fields=["id"], condition=Q(folded=False), name="tally_countries_pending"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} {self.country}: {self.n:+}"
+
+
+class TopicTally(Tally):
+    """Topics of held meetings per marking and month."""
+
+    month = models.DateField()
+    # No constraint: a tally outlives nothing, but a topic's deletion need not wait on it.
+    topic = models.ForeignKey(Topic, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+")
+
+    class Meta:
+        db_table = "meetings_tally_topics"
+        indexes = [
+            models.Index(fields=["month", "classification"], name="tally_topics_month"),
+            models.Index(fields=["id"], condition=Q(folded=False), name="tally_topics_pending"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} topic {self.topic_id}: {self.n:+}"
+
+
+class ActionTally(Tally):
+    """Open actions per marking (of their meeting) and due date; ``NO_DUE_DATE`` for none."""
+
+    NO_DUE_DATE = datetime.date.max
+
+    due_date = models.DateField()
+
+    class Meta:
+        db_table = "meetings_tally_actions"
+        indexes = [
+            models.Index(fields=["due_date", "classification"], name="tally_actions_due"),
+            models.Index(fields=["id"], condition=Q(folded=False), name="tally_actions_pending"),
+        ]
+
+    def __str__(self) -> str:
+        return f"due {self.due_date}: {self.n:+}"
+
+
 class ListPreference(models.Model):
     """The columns a person chose for one list, remembered between visits."""
 

@@ -69,7 +69,7 @@ class ListTable(tables.Table):
 
 class MeetingTable(ListTable):
     title = tables.Column(linkify=True, attrs={"td": {"class": "fw-semibold col-title"}})
-    start_date = DayColumn(verbose_name="Date")
+    start_date = DayColumn(verbose_name="Date", order_by=("date_key",))  # see selectors.by_date
     kind = tables.Column()
     status = tables.Column()
     place = tables.Column(accessor="city", verbose_name="Place", order_by=("country", "city"))

@@ -11,7 +11,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from meetings import dashboard, pagination, search
+from meetings import pagination, search
 from meetings.models import Action, Meeting
 from tests.factories import (
     ActionFactory,
@@ -204,54 +204,3 @@ class TestSessions:
 def test_the_open_actions_index_matches_the_open_statuses():
     index = next(i for i in Action._meta.indexes if i.name == "action_open_by_due")
     assert sorted(index.condition.children[0][1]) == sorted(str(s) for s in Action.OPEN_STATUSES)
-
-
-class TestDashboardStaleFigures:
-    """With DASHBOARD_STALE_SECONDS, a view after a write shows the earlier figures, marked
-    with their time, while one refresh computes the new ones; the lists are always live."""
-
-    @pytest.fixture
-    def stale_allowed(self, settings, monkeypatch):
-        settings.DASHBOARD_CACHE_SECONDS = 600
-        settings.DASHBOARD_STALE_SECONDS = 300
-        cache.clear()
-        refreshes = []
-        monkeypatch.setattr(dashboard, "start_refresh", lambda *args: refreshes.append(args))
-        yield refreshes
-        cache.clear()
-
-    def upcoming_count(self, response) -> int:
-        stat = next(s for s in response.context["stats"] if s.label == "Upcoming meetings")
-        return stat.value
-
-    def test_a_write_shows_in_the_lists_at_once_and_in_the_counts_after_the_refresh(
-        self, editor_client, stale_allowed
-    ):
-        soon = datetime.date.today() + datetime.timedelta(days=3)
-        MeetingFactory(title="First planned talks", status="planned", start_date=soon)
-        first = editor_client.get(reverse("dashboard"))
-        assert self.upcoming_count(first) == 1 and b"figures-as-of" not in first.content
-
-        MeetingFactory(title="Second planned talks", status="planned", start_date=soon)
-        stale = editor_client.get(reverse("dashboard"))
-        assert b"Second planned talks" in stale.content  # the list is live
-        assert self.upcoming_count(stale) == 1  # the count is the earlier one, and says so
-        assert b"figures-as-of" in stale.content and b"being brought up to date" in stale.content
-        editor_client.get(reverse("dashboard"))
-        assert len(stale_allowed) == 1  # one refresh at a time, however many views
-
-        user, windows, key = stale_allowed[0]
-        dashboard.refresh(user, windows, key)
-        fresh = editor_client.get(reverse("dashboard"))
-        assert self.upcoming_count(fresh) == 2 and b"figures-as-of" not in fresh.content
-
-    def test_figures_older_than_the_stale_limit_are_computed_before_the_page(
-        self, editor_client, stale_allowed, settings
-    ):
-        soon = datetime.date.today() + datetime.timedelta(days=3)
-        MeetingFactory(status="planned", start_date=soon)
-        editor_client.get(reverse("dashboard"))
-        MeetingFactory(status="planned", start_date=soon)
-        settings.DASHBOARD_STALE_SECONDS = 0
-        assert self.upcoming_count(editor_client.get(reverse("dashboard"))) == 2
-        assert stale_allowed == []

@@ -24,6 +24,7 @@ from django.utils import timezone
 from django_countries import countries
 from django_countries.fields import Country
 
+from meetings import selectors
 from meetings.delegations import delegations
 from meetings.forms import CarryOverForm
 from meetings.history import meeting_history, record_history
@@ -126,6 +127,15 @@ def _utc_offset(meeting: Meeting) -> str:
     moment = datetime.datetime.combine(meeting.start_date, meeting.start_time or datetime.time(12), zone)
     offset = moment.strftime("%z")
     return f"UTC{offset[:3]}:{offset[3:]}" if offset else ""
+
+
+def _open_first_for(actions: QuerySet, rows_behind: QuerySet, many: int = 5000) -> QuerySet:
+    """Earliest due first, in the way that suits how many actions the filter matches (as
+    ``_newest_first_for``): walk the open actions' due-date index for a common match,
+    gather and sort a rare one's."""
+    if rows_behind.order_by()[:many].count() == many:
+        return _open_first(actions)
+    return _open_first_of_few(actions)
 
 
 def _newest_first(meetings: QuerySet) -> QuerySet:
@@ -445,15 +455,10 @@ def country_detail(request: HttpRequest, code: str) -> HttpResponse:
     country = Country(code=code)
     visible = Meeting.objects.visible_to(request.user)
     # Engagement, as the meeting list's country filter: it took part, or the meeting was held there.
-    took_part = visible.filter(
-        Exists(
-            MeetingCountry.objects.filter(
-                meeting=OuterRef("pk"), country=code, role=MeetingCountry.Role.PARTICIPANT
-            )
-        )
-    )
-    recent = _recent_ids(
-        _newest_first(took_part), _newest_first(visible.filter(country=code)), limit=COUNTRY_SAMPLE
+    recent = list(
+        selectors.newest_first(selectors.engaging(visible, code)).values_list("pk", flat=True)[
+            :COUNTRY_SAMPLE
+        ]
     )
     meetings = Limited.of(
         _newest_first(
@@ -484,7 +489,10 @@ def country_detail(request: HttpRequest, code: str) -> HttpResponse:
         .prefetch_related(_parties())
     )
     its_party = Exists(ActionParty.objects.filter(action=OuterRef("pk"), country=code))
-    owed_by = Limited.of(_open_first(open_actions.filter(its_party)), ACTION_LIMIT)
+    owed_by = Limited.of(
+        _open_first_for(open_actions.filter(its_party), ActionParty.objects.filter(country=code)),
+        ACTION_LIMIT,
+    )
     owed_to = Limited.of(
         _open_first(open_actions.filter(meeting_id__in=recent).exclude(its_party)), ACTION_LIMIT
     )

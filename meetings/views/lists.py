@@ -2,6 +2,7 @@
 
 from django.db.models import Prefetch
 
+from meetings import selectors
 from meetings.filters import ActionFilter, MeetingFilter, OrganizationFilter, PersonFilter, TopicFilter
 from meetings.listing import RecordListView
 from meetings.models import (
@@ -44,6 +45,9 @@ class MeetingListView(RecordListView):
         ),
     )
     marking_accessor = "classification"
+
+    def get_queryset(self):
+        return selectors.by_date(super().get_queryset())
 
 
 class ActionListView(RecordListView):
