@@ -2,11 +2,11 @@
 
 Every write that changes a meeting reaches the database, whichever way it comes: the
 meeting form and the API through ``services.meeting_save`` (whose new rows go in with
-bulk inserts that send no signals), the admin's inline rows saved one by one, a one-click
-action status, carrying actions over, deleting, the importer, ``generate_meetings``'s
-COPY, raw SQL. So triggers on the four tables the dashboard and the country pages read
-(meetings, their countries, their topics, actions) keep the derived tables, in the same
-transaction as the write; no write path can forget them.
+bulk inserts that send no signals), rows saved one by one, a one-click action status,
+carrying actions over, deleting, the importer, ``generate_meetings``'s COPY, raw SQL.
+So triggers on the four tables the dashboard and the country pages read (meetings, their
+countries, their topics, actions) keep the derived tables, in the same transaction as
+the write; no write path can forget them.
 
 - ``Engagement``: one row per meeting and country where it took place or that took part,
   with the meeting's date (``models.Engagement``).

@@ -122,35 +122,6 @@ def test_the_api_keeps_them_exact(client, editor):
     }
 
 
-def test_the_admin_inline_rows_keep_them_exact(admin_client_secret):
-    meeting = held_meeting(country="KE", host_country="")
-    url = reverse("admin:meetings_meeting_change", args=[meeting.pk])
-    page = admin_client_secret.get(url)
-    data = {}
-    for bound in page.context["adminform"].form:
-        value = bound.value()
-        if value not in (None, "", []):
-            data[bound.html_name] = value.isoformat() if isinstance(value, datetime.date) else value
-    for inline in page.context["inline_admin_formsets"]:
-        formset = inline.formset
-        management = formset.management_form
-        data.update({f"{formset.prefix}-{name}": management[name].value() for name in management.fields})
-        if formset.model is MeetingCountry:
-            data.update(
-                {
-                    f"{formset.prefix}-TOTAL_FORMS": "1",
-                    f"{formset.prefix}-0-country": "GB",
-                    f"{formset.prefix}-0-role": "participant",
-                }
-            )
-    data["classification"] = "1"
-    response = admin_client_secret.post(url, data)
-    assert response.status_code == 302, response.context["adminform"].form.errors
-    state = assert_exact()
-    assert next(iter(state["CountryTally"]))[0] == "1"  # the new marking
-    assert {(meeting.pk, "GB"), (meeting.pk, "KE")} == {(m, c) for m, c, _ in state["Engagement"]}
-
-
 def test_deleting_a_meeting_keeps_them_exact(editor_client):
     meeting = held_meeting(host_country="KE")
     MeetingCountry.objects.create(meeting=meeting, country="KE")
