@@ -121,6 +121,16 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Two people writing at once wait their turn instead of one getting "database is
+    # locked": readers never block the writer (WAL), a writer waits up to 20 s for the
+    # other, and every transaction takes the write lock when it begins, since SQLite
+    # cannot wait for a read transaction that later turns into a write.
+    DATABASES["default"]["OPTIONS"] = {
+        "init_command": "PRAGMA journal_mode=WAL",
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Covering indexes (INCLUDE) serve PostgreSQL; SQLite builds them without the extra column.
 SILENCED_SYSTEM_CHECKS = ["models.W040"]
