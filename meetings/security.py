@@ -1,7 +1,8 @@
 """Sign-in events go to the ``meetings.security`` log and to the audit: who, from where,
-success, failure or refusal.
+success, failure or refusal, one line each.
 
-Lockouts are also logged by django-axes itself (logger ``axes``).
+django-axes' own lines about the same attempts show only with ``LOG_LEVEL=DEBUG`` (see
+``LOGGING``): the lockouts it decides are said here.
 """
 
 import logging
@@ -41,6 +42,7 @@ def log_sign_in_failure(sender, credentials, request=None, **kwargs) -> None:
     logger.warning("sign-in failed user=%s address=%s", username, _address(request))
     sign_in_event(request, Event.Kind.SIGN_IN_FAILED, username, **getattr(request, "sign_in_detail", {}))
     if getattr(request, "axes_locked_out", False):
+        logger.warning("sign-in locked user=%s address=%s", username, _address(request))
         sign_in_event(request, Event.Kind.LOCKED_OUT, username, reason="name-and-address")
     elif throttling.name_failures(username)[0] == settings.SIGN_IN_LOCK_AFTER:
         logger.warning("sign-in locked user=%s until an administrator unlocks it", username)
