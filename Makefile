@@ -2,7 +2,7 @@
 
 # Set everything up and serve the app with demo data on SQLite.
 demo:
-	bin/demo
+	@bin/demo
 
 # Run the whole test suite (SQLite by default; set DATABASE_URL for PostgreSQL).
 test:

@@ -132,7 +132,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
-# Covering indexes (INCLUDE) serve PostgreSQL; SQLite builds them without the extra column.
+# models.W040, once per covering index: SQLite cannot hold an index's INCLUDE columns and
+# builds it on its key columns alone, correct and only less fast; PostgreSQL reads the
+# extra columns from the index. On SQLite `runserver` counts them as "(12 silenced)".
 SILENCED_SYSTEM_CHECKS = ["models.W040"]
 
 AUTH_USER_MODEL = "meetings.User"
@@ -219,6 +221,9 @@ if REMINDER_MAX_CLASSIFICATION not in [level.upper() for level in CLASSIFICATION
     raise ImproperlyConfigured(
         f"REMINDER_MAX_CLASSIFICATION must be one of {', '.join(CLASSIFICATION_LEVELS)}."
     )
+
+# Set by bin/demo: the dashboard then points to the reference meeting of the demo data.
+DEMO = env_bool("DEMO", False)
 
 DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5-responsive.html"
 

@@ -1458,6 +1458,12 @@ def reference_meeting_exists() -> bool:
     return models.Meeting.objects.filter(title=REFERENCE_TITLE, start_date=REFERENCE_DATE).exists()
 
 
+def reference_meeting(user=None) -> models.Meeting | None:
+    """The meeting of the seed article, if it is loaded (and, given a user, visible to them)."""
+    meetings = models.Meeting.objects.visible_to(user) if user is not None else models.Meeting.objects
+    return meetings.filter(title=REFERENCE_TITLE, start_date=REFERENCE_DATE).order_by("pk").first()
+
+
 def wipe() -> None:
     """Delete every domain record. Self-references are cut first: their foreign keys protect."""
     models.Meeting.objects.update(parent=None)

@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from meetings import charts
+from meetings import charts, demo_data
 from meetings.dashboard import month_start
 from meetings.models import Action, Meeting, MeetingCountry
 from tests.conftest import CONFIDENTIAL, RESTRICTED, SECRET
@@ -184,6 +184,27 @@ def test_an_empty_dashboard_says_so(viewer_client):
     assert "No topics recorded" in html
     assert '<svg class="chart-svg' not in html
     assert banner(response) == "UNCLASSIFIED"
+
+
+def reference_meeting(**kwargs) -> Meeting:
+    return MeetingFactory(title=demo_data.REFERENCE_TITLE, start_date=demo_data.REFERENCE_DATE, **kwargs)
+
+
+def test_the_demo_points_newcomers_to_the_reference_meeting(viewer_client, settings):
+    settings.DEMO = True
+    meeting = reference_meeting(classification=0)
+    page = viewer_client.get(reverse("dashboard")).content.decode()
+    hint = re.search(r'<aside[^>]*id="demo-hint".*?</aside>', page, re.S).group(0)
+    assert f'href="{meeting.get_absolute_url()}">Kenya–UK defence talks</a>' in hint
+    assert "26 February 2024" in hint
+
+
+def test_outside_the_demo_or_above_the_clearance_there_is_no_such_hint(viewer_client, settings):
+    reference_meeting(classification=0)
+    assert 'id="demo-hint"' not in viewer_client.get(reverse("dashboard")).content.decode()
+    settings.DEMO = True
+    Meeting.objects.update(classification=SECRET)
+    assert 'id="demo-hint"' not in viewer_client.get(reverse("dashboard")).content.decode()
 
 
 # Charts ------------------------------------------------------------------------------
