@@ -37,6 +37,18 @@ STATUSES = {
 }
 
 
+# Control characters have no place in a calendar line; line breaks become the one RFC 5545
+# escapes (a bare CR would end the content line and the whole file would be refused).
+_CONTROLS = dict.fromkeys((*range(0, 9), *range(11, 32), 127)) | {13: "\n"}
+
+
+def _text(value: str | None) -> str | None:
+    """Stored text as an event may carry it, whatever it holds."""
+    if value is None:
+        return None
+    return value.replace("\r\n", "\n").translate(_CONTROLS)
+
+
 def feed_meetings(visible: QuerySet, today: datetime.date | None = None) -> QuerySet:
     """The meetings a feed lists: coming ones and those of the past year, nearest to today first."""
     today = today or timezone.localdate()
@@ -50,7 +62,7 @@ def feed_meetings(visible: QuerySet, today: datetime.date | None = None) -> Quer
 def calendar(meetings: Iterable[Meeting], *, name: str, url_of: Callable[[Meeting], str]) -> bytes:
     """A VCALENDAR of the meetings; ``url_of`` gives each meeting's absolute address."""
     cal = Calendar.new(
-        prodid=PRODID, method="PUBLISH", name=name, refresh_interval=FEED_REFRESH, calscale="GREGORIAN"
+        prodid=PRODID, method="PUBLISH", name=_text(name), refresh_interval=FEED_REFRESH, calscale="GREGORIAN"
     )
     stamp = timezone.now()
     for meeting in meetings:
@@ -66,9 +78,9 @@ def meeting_event(meeting: Meeting, *, url: str, stamp: datetime.datetime) -> Ev
         stamp=stamp,
         start=start,
         end=end,
-        summary=summary(meeting),
-        description=_description(meeting, url),
-        location=None if meeting.kind == Meeting.Kind.CALL else meeting.place or None,
+        summary=_text(summary(meeting)),
+        description=_text(_description(meeting, url)),
+        location=None if meeting.kind == Meeting.Kind.CALL else _text(meeting.place) or None,
         status=STATUSES.get(meeting.status),
         sequence=max(meeting.version - 1, 0),
         last_modified=meeting.updated_at,

@@ -22,6 +22,7 @@ from simple_history import register as register_history
 from meetings import classification
 from meetings.country_names import country_name
 from meetings.uploads import SourceFileField, clean_file_name, stored_name
+from meetings.validators import single_line, single_line_constraints
 
 EDITOR_GROUPS = ("editor", "administrator")
 
@@ -116,8 +117,8 @@ class Organization(TreeNode):
         INTERNATIONAL = "international", "International organisation"
         OTHER = "other", "Other"
 
-    name = models.CharField(max_length=200)
-    acronym = models.CharField(max_length=30, blank=True)
+    name = models.CharField(max_length=200, validators=[single_line])
+    acronym = models.CharField(max_length=30, blank=True, validators=[single_line])
     kind = models.CharField(max_length=20, choices=Kind, default=Kind.OTHER)
     country = CountryField(blank=True, help_text="Leave empty for international organisations.")
     contact_email = models.EmailField(
@@ -134,6 +135,7 @@ class Organization(TreeNode):
         verbose_name = "organisation"
         constraints = [
             models.UniqueConstraint(fields=["name", "country"], name="organization_unique_name_country"),
+            *single_line_constraints("organization", "name", "acronym"),
         ]
         indexes = [models.Index(fields=["country", "name"]), models.Index(fields=["acronym"])]
 
@@ -145,8 +147,10 @@ class Organization(TreeNode):
 
 
 class Person(ChoiceLabels):
-    name = models.CharField(max_length=150)
-    honorific = models.CharField(max_length=60, blank=True, help_text="e.g. Hon., Dr, Maj Gen")
+    name = models.CharField(max_length=150, validators=[single_line])
+    honorific = models.CharField(
+        max_length=60, blank=True, help_text="e.g. Hon., Dr, Maj Gen", validators=[single_line]
+    )
     country = CountryField(blank=True)
     organization = models.ForeignKey(
         Organization,
@@ -156,7 +160,7 @@ class Person(ChoiceLabels):
         related_name="people",
         verbose_name="current organisation",
     )
-    title = models.CharField("current title", max_length=200, blank=True)
+    title = models.CharField("current title", max_length=200, blank=True, validators=[single_line])
     email = models.EmailField("e-mail", blank=True, help_text="Where reminders of their actions go.")
     notes = models.TextField(blank=True)
 
@@ -165,6 +169,7 @@ class Person(ChoiceLabels):
     class Meta:
         ordering = ["name"]
         verbose_name_plural = "people"
+        constraints = single_line_constraints("person", "name", "honorific", "title")
         indexes = [models.Index(fields=["name"]), models.Index(fields=["country", "name"])]
 
     def __str__(self) -> str:
@@ -175,7 +180,7 @@ class Person(ChoiceLabels):
 
 
 class Topic(TreeNode):
-    name = models.CharField(max_length=120)
+    name = models.CharField(max_length=120, validators=[single_line])
     parent = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
     )
@@ -191,6 +196,7 @@ class Topic(TreeNode):
             models.UniqueConstraint(
                 fields=["name"], condition=Q(parent__isnull=True), name="topic_unique_root_name"
             ),
+            *single_line_constraints("topic", "name"),
         ]
 
     def __str__(self) -> str:
@@ -220,12 +226,13 @@ class Topic(TreeNode):
 
 
 class MeetingSeries(models.Model):
-    name = models.CharField(max_length=200, unique=True)
+    name = models.CharField(max_length=200, unique=True, validators=[single_line])
     description = models.TextField(blank=True)
 
     class Meta:
         ordering = ["name"]
         verbose_name_plural = "meeting series"
+        constraints = single_line_constraints("series", "name")
 
     def __str__(self) -> str:
         return self.name
@@ -271,7 +278,7 @@ class Meeting(ChoiceLabels):
         POSTPONED = "postponed", "Postponed"
         CANCELLED = "cancelled", "Cancelled"
 
-    title = models.CharField(max_length=200)
+    title = models.CharField(max_length=200, validators=[single_line])
     kind = models.CharField(max_length=20, choices=Kind, default=Kind.BILATERAL)
     status = models.CharField(max_length=20, choices=Status, default=Status.PLANNED)
     start_date = models.DateField()
@@ -279,10 +286,13 @@ class Meeting(ChoiceLabels):
     end_date = models.DateField(null=True, blank=True)
     end_time = models.TimeField(null=True, blank=True)
     timezone = models.CharField(
-        max_length=64, default="UTC", help_text="IANA time zone of the times, e.g. Africa/Nairobi."
+        max_length=64,
+        default="UTC",
+        help_text="IANA time zone of the times, e.g. Africa/Nairobi.",
+        validators=[single_line],
     )
-    city = models.CharField(max_length=100, blank=True)
-    venue = models.CharField(max_length=200, blank=True)
+    city = models.CharField(max_length=100, blank=True, validators=[single_line])
+    venue = models.CharField(max_length=200, blank=True, validators=[single_line])
     country = CountryField(blank=True, help_text="Where it took place; empty for a call.")
     host_country = CountryField(blank=True)
     parent = models.ForeignKey(
@@ -328,6 +338,7 @@ class Meeting(ChoiceLabels):
                 name="meeting_end_time_not_before_start_time",
             ),
             models.CheckConstraint(condition=~Q(parent=F("id")), name="meeting_not_its_own_parent"),
+            *single_line_constraints("meeting", "title", "timezone", "city", "venue"),
         ]
         # Each sortable column has an index on (column, id), the order the list pages in;
         # the marking rides along so that counting and skipping rows never read the table.
@@ -439,7 +450,7 @@ class Attendance(ChoiceLabels):
         related_name="attendances",
         verbose_name="organisation on the day",
     )
-    title = models.CharField("title on the day", max_length=200, blank=True)
+    title = models.CharField("title on the day", max_length=200, blank=True, validators=[single_line])
     delegation = CountryField(blank=True, help_text="The country whose delegation they were in.")
     role = models.CharField(max_length=20, choices=Role, default=Role.DELEGATE)
     status = models.CharField(max_length=20, choices=Status, default=Status.ATTENDED)
@@ -455,6 +466,7 @@ class Attendance(ChoiceLabels):
                 condition=Q(role="head"),
                 name="attendance_one_head_per_delegation",
             ),
+            *single_line_constraints("attendance", "title"),
         ]
         indexes = [
             models.Index(fields=["person", "meeting"]),
@@ -610,7 +622,7 @@ class Source(ChoiceLabels):
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="sources")
     kind = models.CharField(max_length=20, choices=Kind, default=Kind.READOUT)
-    title = models.CharField(max_length=200)
+    title = models.CharField(max_length=200, validators=[single_line])
     url = models.URLField("link", max_length=500, blank=True)
     file = SourceFileField(upload_to=stored_name, max_length=255, blank=True)
     file_name = models.CharField(
@@ -632,6 +644,7 @@ class Source(ChoiceLabels):
                 condition=~Q(url="") | ~Q(file="") | ~Q(text=""),
                 name="source_has_link_file_or_text",
             ),
+            *single_line_constraints("source", "title"),
         ]
 
     def __str__(self) -> str:
