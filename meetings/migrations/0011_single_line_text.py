@@ -34,7 +34,7 @@ def join_lines(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("meetings", "0009_draft_correction"),
+        ("meetings", "0010_derived_tables"),
     ]
 
     operations = [
