@@ -297,6 +297,8 @@ AUDIT_READS_FROM = os.environ.get(
 if AUDIT_READS_FROM.upper() not in [level.upper() for level in CLASSIFICATION_LEVELS]:
     raise ImproperlyConfigured(f"AUDIT_READS_FROM must be one of {', '.join(CLASSIFICATION_LEVELS)}.")
 AUDIT_READS_FROM_LEVEL = [level.upper() for level in CLASSIFICATION_LEVELS].index(AUDIT_READS_FROM.upper())
+# On PostgreSQL an audit row commits without waiting for the disk unless this is true.
+AUDIT_SYNCHRONOUS = env_bool("AUDIT_SYNCHRONOUS", False)
 # `manage.py prune_audit` removes events older than this.
 AUDIT_RETENTION_DAYS = int(os.environ.get("AUDIT_RETENTION_DAYS", str(3 * 365)))
 

@@ -15,5 +15,6 @@ urlpatterns = [
     path("accounts/", include("meetings.accounts.urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("api/", include("meetings.api.urls")),
+    path("", include("meetings.audit.urls")),
     path("", include("meetings.urls")),
 ]

@@ -12,6 +12,7 @@ import json
 from collections.abc import Iterator
 
 import tablib
+from django.db.models import Count, Max, Value
 from django.http import HttpResponse, StreamingHttpResponse
 from django.utils import timezone
 from django.utils.text import slugify
@@ -19,6 +20,7 @@ from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 from django_tables2.utils import Accessor
 
+from meetings.audit import record as audit
 from meetings.formats import neutralise
 from meetings.models import ListPreference
 from meetings.pagination import CappedPaginator
@@ -160,7 +162,8 @@ class RecordListView(SingleTableMixin, FilterView):
         if not self.marking_accessor or not hasattr(table, "page"):
             return 0
         accessor = Accessor(self.marking_accessor)
-        return max((accessor.resolve(row.record) for row in table.page.object_list), default=0)
+        markings = (accessor.resolve(row.record) for row in table.page.object_list)
+        return max((marking for marking in markings if marking is not None), default=0)
 
     def render_to_response(self, context, **response_kwargs):
         if self.export_format:
@@ -178,7 +181,29 @@ class RecordListView(SingleTableMixin, FilterView):
             row = ListRow(record, table=table)
             yield [_plain(row.get_cell_value(column.name)) for column in columns]
 
+    def audit_export(self, table, fmt: str) -> None:
+        """Records who exported what: the list, its filters, the rows and their highest marking."""
+        if not self.marking_accessor and not audit.reads_from_lowest():
+            return  # nothing in this list carries a marking, so none would be recorded
+        queryset = table.data.data.order_by()
+        found = queryset.aggregate(rows=Count("pk"), marking=Max(self.marking_accessor or Value(0)))
+        rows = found["rows"] if fmt == "csv" else min(found["rows"], BUFFERED_EXPORT_LIMIT)
+        filters = {
+            key: values if len(values) > 1 else values[0]
+            for key, values in self.request.GET.lists()
+            if key in self.filterset.filters and any(values)
+        }
+        audit.export(
+            self.request,
+            list_name=self.list_name,
+            filters=filters,
+            rows=rows,
+            marking=found["marking"] or 0,
+            fmt=fmt,
+        )
+
     def export(self, table, fmt: str) -> HttpResponse:
+        self.audit_export(table, fmt)
         stamp = timezone.localtime().strftime("%Y-%m-%d")
         filename = f"{slugify(self.title)}-{stamp}.{fmt}"
         disposition = f'attachment; filename="{filename}"'

@@ -15,6 +15,7 @@ from meetings import services
 from meetings.api import serializers
 from meetings.api.errors import Conflict, Unprocessable
 from meetings.api.form_data import NON_FIELD, MeetingWrite, meeting_write
+from meetings.audit import record as audit
 from meetings.filters import ActionFilter, MeetingFilter, OrganizationFilter, PersonFilter, TopicFilter
 from meetings.models import (
     Action,
@@ -203,6 +204,11 @@ class MeetingViewSet(MeetingWriteMixin, RecordViewSet):
                 visible_parent_id=Case(When(parent__classification__lte=clearance, then=F("parent_id")))
             )
         )
+
+    def retrieve(self, request, *args, **kwargs):
+        meeting = self.get_object()
+        audit.meeting_read(request, meeting, audit.Kind.API)
+        return Response(self.get_serializer(meeting).data)
 
     def perform_create(self, serializer):
         meeting = Meeting()

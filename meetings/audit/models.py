@@ -1,3 +1,5 @@
+import datetime
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -17,6 +19,25 @@ SIGN_IN_KINDS = (
 SIGN_IN_ROWS = Q(kind__in=SIGN_IN_KINDS)
 
 
+class EventQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """What an administrator may read of the audit: sign-in events, and reads and exports
+        of what their clearance covers (a meeting by its marking now, not when it was read)."""
+        from meetings.accounts.permissions import is_administrator
+
+        if user is None or not is_administrator(user):
+            return self.none()
+        clearance = user.clearance
+        return self.filter(Q(marking__isnull=True) | Q(marking__lte=clearance)).filter(
+            Q(meeting__classification__lte=clearance) | Q(meeting__classification__isnull=True)
+        )
+
+    def prune(self, days: int) -> int:
+        """Deletes events older than ``days``; returns how many."""
+        cutoff = timezone.now() - datetime.timedelta(days=days)
+        return self.filter(at__lt=cutoff).delete()[0]
+
+
 class Event(models.Model):
     """One read, export, download or sign-in event. Written once, never changed."""
 
@@ -30,11 +51,11 @@ class Event(models.Model):
         SOURCE = "source", "Source file"
         SIGN_IN = "sign_in", "Signed in"
         SIGN_IN_FAILED = "sign_in_failed", "Sign-in failed"
-        LOCKED_OUT = "locked_out", "Sign-in refused (locked)"
+        LOCKED_OUT = "locked_out", "Sign-in refused"
         MFA_FAILED = "mfa_failed", "Second factor failed"
-        DIRECTORY_REFUSED = "directory_refused", "Refused by the directory"
+        DIRECTORY_REFUSED = "directory_refused", "Directory refused"
         UNLOCKED = "unlocked", "Sign-in unlocked"
-        PASSWORD_RESET = "password_reset", "Password reset asked"
+        PASSWORD_RESET = "password_reset", "Password reset"
 
     at = models.DateTimeField(default=timezone.now)
     kind = models.CharField(max_length=20, choices=Kind)
@@ -59,6 +80,8 @@ class Event(models.Model):
     )
     marking = models.PositiveSmallIntegerField(null=True, blank=True, choices=classification.choices)
     detail = models.JSONField(default=dict, blank=True)
+
+    objects = EventQuerySet.as_manager()
 
     class Meta:
         ordering = ["-at", "-id"]

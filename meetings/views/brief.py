@@ -17,6 +17,7 @@ from django.utils.text import slugify
 from django.views.decorators.http import require_GET
 
 from meetings import brief_pdf
+from meetings.audit import record as audit
 from meetings.delegations import Delegation, delegations
 from meetings.models import Action, Meeting, MeetingCountry, MeetingTopic, User
 from meetings.views.details import (
@@ -101,6 +102,7 @@ def meeting_brief(user: User, pk: int) -> Brief:
 @require_GET
 def meeting_brief_page(request: HttpRequest, pk: int) -> HttpResponse:
     brief = meeting_brief(request.user, pk)
+    audit.meeting_read(request, brief.meeting, audit.Kind.BRIEF)
     return render(
         request,
         "meetings/meeting_brief.html",
@@ -111,6 +113,7 @@ def meeting_brief_page(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def meeting_brief_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     brief = meeting_brief(request.user, pk)
+    audit.meeting_read(request, brief.meeting, audit.Kind.BRIEF_PDF)
     response = HttpResponse(brief_pdf.render(brief), content_type="application/pdf")
     filename = (
         f"brief-{slugify(brief.meeting.title)[:60] or 'meeting'}-{brief.meeting.start_date:%Y-%m-%d}.pdf"

@@ -15,6 +15,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from meetings import ical, services
+from meetings.audit import record as audit
 from meetings.models import CalendarFeed, Meeting
 
 CONTENT_TYPE = "text/calendar; charset=utf-8"
@@ -26,6 +27,7 @@ NEW_ADDRESS_KEY = "calendar_feed_new_token"
 def meeting_calendar(request: HttpRequest, pk: int) -> HttpResponse:
     """One meeting as an .ics file, to open in any calendar program."""
     meeting = get_object_or_404(Meeting.objects.visible_to(request.user).with_attendees_and_topics(), pk=pk)
+    audit.meeting_read(request, meeting, audit.Kind.CALENDAR)
     body = ical.calendar(
         [meeting], name=meeting.title, url_of=lambda m: request.build_absolute_uri(m.get_absolute_url())
     )

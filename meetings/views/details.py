@@ -25,6 +25,7 @@ from django_countries import countries
 from django_countries.fields import Country
 
 from meetings import selectors
+from meetings.audit import record as audit
 from meetings.delegations import delegations
 from meetings.forms import CarryOverForm
 from meetings.history import meeting_history, record_history
@@ -226,6 +227,7 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
         ),
         pk=pk,
     )
+    audit.meeting_read(request, meeting)
     topic_notes = list(meeting.topic_notes.all())
     _fill_parent_chains(note.topic for note in topic_notes)
 
