@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    "django_tasks_db",
     "meetings",
     "meetings.audit",
     "meetings.accounts",
@@ -226,6 +227,19 @@ if REMINDER_MAX_CLASSIFICATION not in [level.upper() for level in CLASSIFICATION
 DEMO = env_bool("DEMO", False)
 
 DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5-responsive.html"
+
+# Background work (imports, reminders) runs on Django's tasks framework, queued in the
+# database and run by `manage.py db_worker`. TASKS_IMMEDIATE=true runs each task at once in
+# the process that queues it instead, for a setup without a worker.
+TASKS = {
+    "default": {
+        "BACKEND": (
+            "django.tasks.backends.immediate.ImmediateBackend"
+            if env_bool("TASKS_IMMEDIATE", False)
+            else "django_tasks_db.DatabaseBackend"
+        ),
+    }
+}
 
 # A cache shared by every app process: redis://host:6379/0, or db:// for a table in the
 # database (run `manage.py createcachetable` once). Without it, each process has its own.

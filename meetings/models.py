@@ -6,6 +6,7 @@ import datetime
 import functools
 import hashlib
 import secrets
+import uuid
 
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
@@ -893,6 +894,52 @@ class DraftCorrection(models.Model):
         if self.kind == self.Kind.TOPIC:
             return str(self.topic)
         return ", ".join(p for p in (self.city, country_name(self.country.code) if self.country else "") if p)
+
+
+class ImportRun(models.Model):
+    """An uploaded import file and the work done on it: the dry run, then, once the person
+    confirms, the import itself. Both run on the task worker (``meetings.tasks``); the
+    page reads the progress and, at the end, the report from here. The file is kept in
+    the database so that any worker can read it, and dropped once imported."""
+
+    class Stage(models.TextChoices):
+        CHECKING = "checking", "Checking"
+        CHECKED = "checked", "Checked"
+        IMPORTING = "importing", "Importing"
+        IMPORTED = "imported", "Imported"
+        FAILED = "failed", "Failed"
+
+    KEPT_FOR = datetime.timedelta(hours=24)
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="import_runs")
+    file_name = models.CharField(max_length=255)
+    content = models.BinaryField()
+    kind = models.CharField(max_length=20)
+    create_topics = models.BooleanField(default=False)
+    stage = models.CharField(max_length=20, choices=Stage, default=Stage.CHECKING)
+    rows = models.PositiveIntegerField(default=0)
+    rows_done = models.PositiveIntegerField(default=0)
+    report = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.file_name} ({self.get_stage_display()})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("import-run", args=[self.pk])
+
+    @property
+    def running(self) -> bool:
+        return self.stage in (self.Stage.CHECKING, self.Stage.IMPORTING)
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.rows_done / self.rows) if self.rows else 0
 
 
 # Every record keeps its change history: who changed what, when, field by field, inline

@@ -14,10 +14,11 @@ it; of the others the digest gives only the number, with a link to sign in and r
 from __future__ import annotations
 
 import datetime
+import logging
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
+from django.core.mail import EmailMultiAlternatives, mailers
 from django.db.models import Prefetch
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -25,6 +26,8 @@ from django.utils import timezone
 
 from meetings import classification
 from meetings.models import Action, ActionParty, ActionQuerySet, Organization, Person
+
+logger = logging.getLogger(__name__)
 
 MAX_DAYS = 365
 
@@ -164,3 +167,46 @@ def reminder_message(plan: ReminderPlan, digest: Digest) -> EmailMultiAlternativ
     )
     message.attach_alternative(render_to_string("reminders/digest_email.html", context), "text/html")
     return message
+
+
+@dataclass
+class Sending:
+    """What one reminder run sent: the plan, the counts, and each failure."""
+
+    plan: ReminderPlan
+    dry_run: bool
+    sent: int = 0
+    failed: list[tuple[str, str]] = field(default_factory=list)  # (address, error)
+
+    @property
+    def skipped(self) -> int:
+        return len(self.plan.digests) - self.sent - len(self.failed)
+
+    @property
+    def summary(self) -> dict:
+        return {
+            "recipients": len(self.plan.digests),
+            "actions": self.plan.action_count,
+            "sent": self.sent,
+            "skipped": self.skipped,
+            "failed": len(self.failed),
+            "without_address": len(self.plan.unaddressed),
+            "owed_only_by_countries": len(self.plan.unreachable),
+        }
+
+
+def send_reminders(*, days: int, dry_run: bool = False) -> Sending:
+    """E-mails every digest of today's plan over all actions; a failed send does not stop
+    the others (used by the command and by the task)."""
+    sending = Sending(reminder_plan(Action.objects.all(), days=days), dry_run)
+    if dry_run:
+        return sending
+    for digest in sending.plan.digests:
+        try:
+            mailers.default.send_messages([reminder_message(sending.plan, digest)])
+        except OSError as error:  # SMTP and socket errors: the others are still sent
+            logger.warning("reminder not sent to %s: %s", digest.email, error)
+            sending.failed.append((digest.email, str(error)))
+        else:
+            sending.sent += 1
+    return sending

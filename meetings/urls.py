@@ -68,5 +68,6 @@ urlpatterns = [
     path("topics/<int:pk>/delete/", records.topic_delete, name="topic-delete"),
     path("topics/quick-add/", records.topic_quick_create, name="topic-quick-create"),
     path("import/", importing.import_upload, name="import"),
-    path("import/confirm/", importing.import_confirm, name="import-confirm"),
+    path("import/<uuid:pk>/", importing.import_run, name="import-run"),
+    path("import/<uuid:pk>/confirm/", importing.import_confirm, name="import-confirm"),
 ]

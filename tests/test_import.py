@@ -4,6 +4,7 @@ import csv
 import datetime
 import io
 import json
+import uuid
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -15,6 +16,7 @@ from meetings.models import (
     Action,
     ActionParty,
     Attendance,
+    ImportRun,
     Meeting,
     MeetingCountry,
     MeetingSeries,
@@ -33,9 +35,10 @@ from tests.factories import (
     TopicFactory,
     UserFactory,
 )
+from tests.worker import run_queued_tasks
 
 pytestmark = pytest.mark.django_db
-IMPORT, CONFIRM = reverse("import"), reverse("import-confirm")
+IMPORT = reverse("import")
 
 MEETINGS_CSV = [
     [
@@ -78,7 +81,26 @@ def csv_bytes(rows) -> bytes:
 
 
 def upload(client, content: bytes, name: str = "records.csv", **fields):
-    return client.post(IMPORT, {"file": SimpleUploadedFile(name, content), **fields})
+    """Uploads a file and, once the worker has run its dry run, returns the run's page."""
+    response = client.post(IMPORT, {"file": SimpleUploadedFile(name, content), **fields})
+    if response.status_code != 302:
+        return response
+    run_queued_tasks()
+    return client.get(response["Location"])
+
+
+POLL = {"HX-Request": "true", "HX-Target": "import-progress"}  # the page asking for its progress
+
+
+def confirm(client, response):
+    """Confirms the dry run shown in ``response``; returns the answer once the import is done."""
+    run = response.context["run"] if response.context and "run" in response.context else None
+    url = reverse("import-confirm", args=[run.pk if run else "00000000-0000-0000-0000-000000000000"])
+    confirmed = client.post(url, follow=False)
+    run_queued_tasks()
+    if confirmed.status_code == 302 and run and confirmed["Location"] == run.get_absolute_url():
+        return client.get(confirmed["Location"], headers=POLL)
+    return confirmed
 
 
 def errors_of(response) -> list[tuple]:
@@ -164,8 +186,8 @@ class TestDryRun:
 class TestImport:
     def test_confirming_creates_meetings_with_attendees_topics_and_actions(self, editor_client, training):
         response = upload(editor_client, csv_bytes(MEETINGS_CSV), create_topics="on")
-        confirmed = editor_client.post(CONFIRM, {"token": response.context["token"]})
-        assert confirmed.status_code == 302 and confirmed["Location"] == reverse("meeting-list")
+        confirmed = confirm(editor_client, response)
+        assert confirmed["HX-Redirect"] == reverse("meeting-list")
         meeting = Meeting.objects.get()
         assert (meeting.title, meeting.start_date, meeting.status) == (
             "Kenya–UK defence talks",
@@ -183,9 +205,12 @@ class TestImport:
         assert sorted(p.country.code for p in sharing.parties.all()) == ["GB", "KE"]
         assert citsos.status == "in_progress" and citsos.responsible_person.name == "James Heapey"
         assert {c.country.code for c in meeting.countries.all()} == {"KE", "GB"}
+        listed = editor_client.get(reverse("meeting-list"))
+        assert "Imported records.csv: 1 created, 0 updated, 0 already recorded." in listed.content.decode()
         # The file is gone once imported: confirming twice imports nothing more.
-        again = editor_client.post(CONFIRM, {"token": response.context["token"]}, follow=True)
+        again = editor_client.post(reverse("import-confirm", args=[response.context["run"].pk]), follow=True)
         assert "no longer waiting" in again.content.decode() and Meeting.objects.count() == 1
+        assert ImportRun.objects.get().content in (b"", memoryview(b""))
 
     def test_people_already_recorded_are_matched_not_duplicated(self, editor_client):
         ministry = OrganizationFactory(name="Ministry of Defence", acronym="MOD", country="GB")
@@ -205,7 +230,7 @@ class TestImport:
         first, second = response.context["report"].outcomes
         assert (first.action, first.label, first.changes) == ("updated", "James Heapey", ["E-mail"])
         assert second.action == "created"
-        editor_client.post(CONFIRM, {"token": response.context["token"]})
+        confirm(editor_client, response)
         assert Person.objects.count() == 2 and Organization.objects.count() == 1
         heapey.refresh_from_db()
         assert (heapey.email, heapey.title) == ("jh@example.org", "Minister")  # filled in, not overwritten
@@ -253,16 +278,20 @@ class TestImport:
     def test_viewers_get_403_and_nothing_is_written(self, viewer_client):
         assert viewer_client.get(IMPORT).status_code == 403
         assert upload(viewer_client, csv_bytes([["Name"], ["Aden Duale"]])).status_code == 403
-        assert viewer_client.post(CONFIRM, {"token": "x" * 32}).status_code == 403
+        assert viewer_client.post(reverse("import-confirm", args=[uuid.uuid4()])).status_code == 403
         assert not Person.objects.exists()
 
-    def test_a_token_from_the_browser_reaches_only_this_sessions_upload(self, editor_client, client):
+    def test_a_run_is_seen_and_confirmed_only_by_the_person_who_uploaded_it(self, editor_client, client):
         response = upload(editor_client, csv_bytes([["Name"], ["Aden Duale"]]))
+        run = response.context["run"]
         other = UserFactory(role="editor")
         client.force_login(other)
-        for token in (response.context["token"], "../../etc/passwd", ""):
-            assert client.post(CONFIRM, {"token": token}).status_code == 302
+        assert client.get(run.get_absolute_url()).status_code == 404
+        for pk in (run.pk, uuid.uuid4()):
+            assert client.post(reverse("import-confirm", args=[pk])).status_code == 302
+        run_queued_tasks()
         assert not Person.objects.exists()
+        assert client.get("/import/../../etc/passwd/").status_code == 404
 
 
 # The round trip: export → import into an empty database → export again gives the same rows.
@@ -380,7 +409,7 @@ def test_an_export_imports_back_unchanged(editor_client, url, fmt):
     empty_database()
     response = upload(editor_client, content, name=f"export.{fmt}", create_topics="on")
     assert response.context["report"].errors == []
-    editor_client.post(CONFIRM, {"token": response.context["token"]})
+    confirm(editor_client, response)
     assert exported(editor_client, url, fmt) == before
 
 

@@ -131,7 +131,8 @@ class RowImporter:
             outcome.action = "updated" if outcome.changes else "matched"
             if self.references.is_new(existing):
                 outcome.action = "created"  # by an earlier row of this file
-            outcome.label, outcome.url = describe(existing), existing.get_absolute_url()
+            outcome.label = describe(existing)
+            outcome.link(existing)
             if not outcome.changes:
                 return
         data = {key: value for key, value in data.items() if value not in ("", None)}
@@ -277,7 +278,8 @@ class MeetingImporter(RowImporter):
         title = self.value(row, "title")
         existing = self._existing(title, self.value(row, "start_date"))
         if existing:
-            outcome.action, outcome.label, outcome.url = "matched", str(existing), existing.get_absolute_url()
+            outcome.action, outcome.label = "matched", str(existing)
+            outcome.link(existing)
             return
         data = QueryDict(mutable=True)
         for key in ("title", "start_date", "start_time", "end_date", "end_time", "city", "venue"):

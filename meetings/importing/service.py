@@ -1,7 +1,24 @@
-"""The one import service the page and the command share: a dry run, or the real import,
-all or nothing."""
+"""The one import service the page, the worker and the command share: a dry run, or the
+real import, in short transactions of ``CHUNK_ROWS`` rows.
+
+Short transactions keep the import from holding the database's write lock (on SQLite, the
+whole database's) for minutes: between two of them other people sign in and save, and
+the progress is written where the page can read it. What that costs, and why it is
+worth it:
+
+- A dry run rolls back each chunk, so a record an earlier chunk would create is not there
+  for a later one: a file that names the same new meeting twice, rows far apart, shows it
+  created twice in the dry run where the import creates it once and matches it once.
+  Every problem the import would meet is still found, since each row is checked whole.
+- The import commits each chunk. It starts only after a dry run without a problem, so it
+  stops part-way only if records changed in between (or the worker died); the report then
+  says how many rows were written. Importing the same file again adds only the rest: what
+  was written is matched, not duplicated.
+"""
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -12,11 +29,13 @@ from meetings.importing.references import References
 from meetings.importing.report import KINDS, ImportReport, RowError
 from meetings.models import User
 
-__all__ = ["KINDS", "detect_kind", "import_records"]
+__all__ = ["CHUNK_ROWS", "KINDS", "detect_kind", "import_records"]
+
+CHUNK_ROWS = 100
 
 
 class _NothingWritten(Exception):
-    """Rolls back a dry run, or an import with any problem."""
+    """Rolls back a chunk of a dry run, or a chunk with any problem."""
 
 
 def detect_kind(table: Table) -> str | None:
@@ -34,13 +53,20 @@ def detect_kind(table: Table) -> str | None:
 
 
 def import_records(
-    *, user: User, table: Table, kind: str, create_topics: bool = False, commit: bool = False
+    *,
+    user: User,
+    table: Table,
+    kind: str,
+    create_topics: bool = False,
+    commit: bool = False,
+    progress: Callable[[int], None] | None = None,
 ) -> ImportReport:
     """Imports every row, or, with ``commit`` False (a dry run), says what it would do.
 
-    Either way the rows are really checked and written inside one transaction, so a dry
-    run reports exactly what the import would do; the transaction is then rolled back
-    unless this is the real import and no row has a problem.
+    Either way the rows are really checked and written, chunk by chunk, each chunk in its
+    own transaction; a dry run rolls each back, and so does the import for a chunk with a
+    problem, after which it stops. ``progress`` is told how many rows are done after each
+    chunk, outside any transaction.
     """
     if not user.is_authenticated or not user.can_edit:
         raise PermissionDenied("Only editors and administrators import records.")
@@ -48,22 +74,29 @@ def import_records(
     report = ImportReport(kind=kind, file_format=table.format, rows=len(table.rows))
     known = importer_class.known_headers()
     report.ignored_columns = [header for header in table.headers if header.casefold() not in known]
-    importer = importer_class(
-        user=user, table=table, references=References(create_topics=create_topics), report=report
-    )
+    references = References(create_topics=create_topics)
+    importer = importer_class(user=user, table=table, references=references, report=report)
     missing = importer.missing_columns()
     if missing:
         for column in missing:
             report.errors.append(RowError(0, column, "", f"The file has no “{column}” column."))
         return report
-    try:
-        with transaction.atomic():
-            for row in table.rows:
-                importer.run(row)
-            if report.errors or not commit:
-                raise _NothingWritten
-    except _NothingWritten:
-        pass
-    else:
-        report.written = True
+    for start in range(0, len(table.rows), CHUNK_ROWS):
+        chunk = table.rows[start : start + CHUNK_ROWS]
+        try:
+            with transaction.atomic():
+                for row in chunk:
+                    importer.run(row)
+                if report.errors or not commit:
+                    raise _NothingWritten
+        except _NothingWritten:
+            references.created.clear()  # rolled back: nothing this chunk created exists
+        else:
+            report.rows_written += len(chunk)
+        if progress:
+            progress(start + len(chunk))
+        if commit and report.errors:
+            break
+    report.written = commit and not report.errors
+    report.unlink_missing()
     return report

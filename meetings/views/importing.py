@@ -1,41 +1,38 @@
-"""Bulk import, in two steps on one page: upload and see the dry run, then confirm.
+"""Bulk import, in two steps: upload and read the dry run, then confirm.
 
-Between the two steps the file waits in a private folder under a random name; the
-session holds that name, so the confirmation can only reach a file this person uploaded,
-and no path ever comes from the browser.
+The upload is checked as a file in the request (type, size, limits, columns) and kept as
+an ``ImportRun``; the dry run and then the import run on the task worker, and the run's
+page shows their progress, then the report. A run belongs to the person who uploaded it:
+anyone else gets 404, and no path ever comes from the browser.
 """
 
 from __future__ import annotations
 
-import re
-import secrets
-import tempfile
-import time
-from pathlib import Path
-
 from django import forms
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
-from django.views.decorators.http import require_http_methods, require_POST
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from meetings.forms import StyledFormMixin
 from meetings.importing import (
     KINDS,
     MAX_IMPORT_BYTES,
     MAX_IMPORT_ROWS,
+    ImportReport,
     UnreadableFile,
     detect_kind,
-    import_records,
     read_table,
 )
+from meetings.models import ImportRun
+from meetings.tasks import run_import
 from meetings.views.editing import editor_required
 
-PENDING_DIR = Path(tempfile.gettempdir()) / "meetings-imports"
-PENDING_SESSION_KEY = "pending_imports"
-PENDING_HOURS = 24
-TOKEN = re.compile(r"^[A-Za-z0-9_-]{32}$")
 LIST_OF_KIND = {"meetings": "meeting-list", "people": "person-list", "organizations": "organization-list"}
+# A run still waiting this long for the worker says so, with what to check.
+WAITING_HINT_SECONDS = 20
 
 
 class ImportForm(StyledFormMixin, forms.Form):
@@ -87,93 +84,82 @@ class ImportForm(StyledFormMixin, forms.Form):
 @editor_required
 @require_http_methods(["GET", "POST"])
 def import_upload(request: HttpRequest) -> HttpResponse:
-    """The upload form; after an upload, the dry run and, if it found no problem, Confirm."""
+    """The upload form; a readable file becomes a run whose dry run is queued at once."""
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method != "POST" or not form.is_valid():
         status = 422 if form.is_bound else 200
         return render(request, "meetings/import.html", {"form": form}, status=status)
+    ImportRun.objects.filter(created_at__lt=timezone.now() - ImportRun.KEPT_FOR).delete()
     data = form.cleaned_data
-    report = import_records(
-        user=request.user, table=form.table, kind=data["kind"], create_topics=data["create_topics"]
+    run = ImportRun.objects.create(
+        user=request.user,
+        file_name=data["file"].name,
+        content=form.content,
+        kind=data["kind"],
+        create_topics=data["create_topics"],
+        rows=len(form.table.rows),
     )
-    token = _keep(request, form.content, data) if not report.errors else ""
+    run_import.enqueue(str(run.pk))
+    return redirect(run)
+
+
+def _own_run(request: HttpRequest, pk) -> ImportRun:
+    return get_object_or_404(ImportRun.objects.defer("content"), pk=pk, user=request.user)
+
+
+@editor_required
+@require_GET
+def import_run(request: HttpRequest, pk) -> HttpResponse:
+    """A run's progress while the worker has it; its report once done. The progress part
+    asks again every second (htmx) until the work is done."""
+    run = _own_run(request, pk)
+    report = ImportReport.from_json(run.report) if run.report else None
+    if run.stage == ImportRun.Stage.IMPORTED and request.htmx:
+        counts = report.counts
+        messages.success(
+            request,
+            f"Imported {run.file_name}: {counts['created']} created, {counts['updated']} updated, "
+            f"{counts['matched']} already recorded.",
+        )
+        response = HttpResponse(status=204)
+        response["HX-Redirect"] = reverse(LIST_OF_KIND[run.kind])
+        return response
+    waited = (timezone.now() - run.updated_at).total_seconds()
     context = {
-        "form": ImportForm(),
+        "run": run,
         "report": report,
-        "token": token,
-        "file_name": data["file"].name,
-        "page_marking": report.marking,
+        "file_name": run.file_name,
+        "failure": report.failure if report else "",
+        "waiting_long": run.running and run.rows_done == 0 and waited > WAITING_HINT_SECONDS,
+        "list_url": reverse(LIST_OF_KIND[run.kind]),
+        "kind_label": KINDS[run.kind],
+        "page_marking": report.marking if report else 0,
     }
-    return render(request, "meetings/import.html", context, status=422 if report.errors else 200)
+    if request.htmx and request.htmx.target == "import-progress":
+        return render(request, "meetings/partials/import_run.html", context)
+    context["form"] = ImportForm()
+    status = 422 if report and report.errors else 200
+    return render(request, "meetings/import.html", context, status=status)
 
 
 @editor_required
 @require_POST
-def import_confirm(request: HttpRequest) -> HttpResponse:
-    """The real import of the file the dry run was shown for: all of it, or nothing."""
-    token = request.POST.get("token", "")
-    pending = request.session.get(PENDING_SESSION_KEY, {}).get(token) if TOKEN.match(token) else None
-    path = PENDING_DIR / token
-    if pending is None or not path.is_file():
-        messages.error(
-            request, "That upload is no longer waiting (imported already, or too old): choose the file again."
-        )
-        return redirect("import")
+def import_confirm(request: HttpRequest, pk) -> HttpResponse:
+    """Queues the real import of a file whose dry run found no problem."""
     try:
-        table = read_table(pending["name"], path.read_bytes())
-        report = import_records(
-            user=request.user,
-            table=table,
-            kind=pending["kind"],
-            create_topics=pending["create_topics"],
-            commit=True,
+        run = _own_run(request, pk)
+    except Http404:
+        run = None
+    report = ImportReport.from_json(run.report) if run and run.report else None
+    if run is None or run.stage != ImportRun.Stage.CHECKED or report is None or report.errors:
+        messages.error(
+            request,
+            "That upload is no longer waiting (imported already, or too old): choose the file again.",
         )
-    except UnreadableFile as error:
-        messages.error(request, str(error))
         return redirect("import")
-    finally:
-        _discard(request, token)
-    if not report.written:
-        context = {
-            "form": ImportForm(),
-            "report": report,
-            "token": "",
-            "file_name": pending["name"],
-            "page_marking": report.marking,
-        }
-        return render(request, "meetings/import.html", context, status=422)
-    counts = report.counts
-    messages.success(
-        request,
-        f"Imported {pending['name']}: {counts['created']} created, {counts['updated']} updated, "
-        f"{counts['matched']} already recorded.",
+    updated = ImportRun.objects.filter(pk=run.pk, stage=ImportRun.Stage.CHECKED).update(
+        stage=ImportRun.Stage.IMPORTING, rows_done=0, updated_at=timezone.now()
     )
-    return redirect(LIST_OF_KIND[report.kind])
-
-
-def _keep(request: HttpRequest, content: bytes, data: dict) -> str:
-    """Stores the upload under a random name for the confirmation; returns the name."""
-    PENDING_DIR.mkdir(mode=0o700, parents=True, exist_ok=True)
-    _remove_old_files()
-    token = secrets.token_urlsafe(24)
-    path = PENDING_DIR / token
-    path.touch(mode=0o600)
-    path.write_bytes(content)
-    pending = request.session.get(PENDING_SESSION_KEY, {})
-    pending[token] = {"name": data["file"].name, "kind": data["kind"], "create_topics": data["create_topics"]}
-    request.session[PENDING_SESSION_KEY] = pending
-    return token
-
-
-def _discard(request: HttpRequest, token: str) -> None:
-    pending = request.session.get(PENDING_SESSION_KEY, {})
-    if pending.pop(token, None) is not None:
-        request.session[PENDING_SESSION_KEY] = pending
-    (PENDING_DIR / token).unlink(missing_ok=True)
-
-
-def _remove_old_files() -> None:
-    cutoff = time.time() - PENDING_HOURS * 3600
-    for path in PENDING_DIR.iterdir():
-        if path.is_file() and path.stat().st_mtime < cutoff:
-            path.unlink(missing_ok=True)
+    if updated:  # a second click while the first is queued queues nothing more
+        run_import.enqueue(str(run.pk))
+    return redirect(run)
