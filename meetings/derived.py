@@ -354,3 +354,30 @@ def version(connection=default_connection) -> tuple:
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT {parts}")
         return tuple(cursor.fetchone())
+
+
+# -- migrations on SQLite ---------------------------------------------------------------------
+# SQLite changes a table (a check constraint added, say) by building a new one and renaming
+# it into place, which fails while a trigger names the table. A migration that changes one
+# of the tables above therefore starts with ``RunPython(*set_aside)`` and ends with
+# ``RunPython(*put_back)``: on SQLite the triggers step aside meanwhile and come back with
+# the derived tables rebuilt; PostgreSQL changes tables in place and needs neither.
+
+
+def _set_aside(apps, schema_editor) -> None:
+    connection = schema_editor.connection
+    if connection.vendor == "sqlite":
+        for sql in drop_sql(connection.vendor):
+            schema_editor.execute(sql)
+
+
+def _put_back(apps, schema_editor) -> None:
+    connection = schema_editor.connection
+    if connection.vendor == "sqlite":
+        for sql in create_sql(connection.vendor):
+            schema_editor.execute(sql)
+        rebuild(connection)
+
+
+set_aside = (_set_aside, _put_back)
+put_back = (_put_back, _set_aside)

@@ -4,6 +4,7 @@ import django.core.validators
 from django.db import migrations, models
 
 import meetings.validators
+from meetings import derived
 
 # Line breaks stored before the rule: each becomes a space, so the constraints can hold.
 SINGLE_LINE = {
@@ -38,6 +39,7 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
+        migrations.RunPython(*derived.set_aside),
         migrations.AlterField(
             model_name="attendance",
             name="title",
@@ -525,4 +527,5 @@ class Migration(migrations.Migration):
             model_name="topic",
             constraint=meetings.validators.SingleLineConstraint(field="name", name="topic_name_single_line"),
         ),
+        migrations.RunPython(*derived.put_back),
     ]
