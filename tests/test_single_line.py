@@ -76,7 +76,7 @@ def test_a_calendar_file_is_written_whatever_the_text_holds(viewer_client):
         start_time="10:00",
         timezone="Africa/Nairobi",
     )
-    MeetingTopicFactory(meeting=meeting, note="Line one\r\nLine two\rthree\nfour\x00five")
+    MeetingTopicFactory(meeting=meeting, note="Line one\r\nLine two\rthree\nfour\x01five")
     AttendanceFactory(meeting=meeting, title="Host\x1d\x1e", person__honorific="Hon.\x85")
     response = viewer_client.get(reverse("meeting-calendar", args=[meeting.pk]))
     assert response.status_code == 200
