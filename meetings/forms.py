@@ -9,7 +9,7 @@ which also serve the "add new" dialogs of the meeting page.
 from __future__ import annotations
 
 import zoneinfo
-from functools import cache, cached_property
+from functools import cache
 from html import escape
 
 from django import forms
@@ -1045,36 +1045,45 @@ class CarryOverForm(forms.Form):
         error_messages={"required": "Choose the meeting to carry them into."},
     )
 
-    def __init__(self, *args, meeting: Meeting, user, **kwargs):
+    def __init__(
+        self,
+        *args,
+        meeting: Meeting,
+        user,
+        later: list[Meeting] | None = None,
+        open_actions: list[Action] | None = None,
+        **kwargs,
+    ):
+        """``later`` (the visible later meetings of the series, in order) and ``open_actions``
+        may be given by a page that has them already; the choices are then shown without
+        querying again, and only a submitted form is checked against the database."""
         super().__init__(*args, **kwargs)
         self.meeting = meeting
         self.later = Meeting.objects.visible_to(user).later_in_series(meeting)
-        open_actions = meeting.actions.open().order_by("pk")
         actions = self.fields["actions"]
-        actions.queryset = open_actions
-        actions.label_from_instance = _action_choice_label
-        self.initial.setdefault("actions", [action.pk for action in open_actions])
+        actions.queryset = meeting.actions.open().order_by("pk")
+        self.open_actions = list(actions.queryset) if open_actions is None else open_actions
+        actions.choices = [(action.pk, _action_choice_label(action)) for action in self.open_actions]
+        self.initial.setdefault("actions", [action.pk for action in self.open_actions])
         target = self.fields["target"]
         target.queryset = self.later.filter(classification__gte=meeting.classification)
-        target.label_from_instance = _meeting_choice_label
-        self.next_meeting = target.queryset.first()
+        later = list(self.later) if later is None else later
+        self.offered = [other for other in later if other.classification >= meeting.classification]
+        self.lower_marked = [other for other in later if other.classification < meeting.classification]
+        target.choices = [(other.pk, _meeting_choice_label(other)) for other in self.offered]
+        self.next_meeting = self.offered[0] if self.offered else None
         if self.next_meeting:
             self.initial.setdefault("target", self.next_meeting.pk)
         target.error_messages["invalid_choice"] = (
             f"Choose a later meeting of this series marked {meeting.classification_label} or higher."
         )
 
-    @cached_property
-    def lower_marked(self) -> list[Meeting]:
-        """Later meetings of the series not offered: marked lower than this one."""
-        return list(self.later.filter(classification__lt=self.meeting.classification))
-
     @property
     def problem(self) -> str:
         """Why nothing can be carried from this meeting, or empty when something can."""
         if not self.meeting.series_id:
             return "This meeting is not part of a series, so there is no next meeting to carry actions into."
-        if not self.fields["actions"].queryset.exists():
+        if not self.open_actions:
             return "This meeting has no open actions to carry over."
         if self.next_meeting is None:
             if self.lower_marked:

@@ -39,9 +39,9 @@ class User(AbstractUser):
     def clearance_label(self) -> str:
         return classification.label(self.clearance)
 
-    @property
+    @functools.cached_property
     def can_edit(self) -> bool:
-        """Editors and administrators write records; viewers only read."""
+        """Editors and administrators write records; viewers only read (asked once per request)."""
         if self.is_superuser:
             return True
         return self.groups.filter(name__in=EDITOR_GROUPS).exists()
@@ -359,6 +359,8 @@ class Meeting(ChoiceLabels):
             models.Index(fields=["classification", "start_date"]),
             models.Index(fields=["host_country", "start_date"]),
             models.Index(fields=["country", "start_date"]),
+            # A meeting's neighbours in its series, and the later meetings to carry actions into.
+            models.Index(fields=["series", "start_date", "id"], name="meeting_series_order"),
         ]
 
     def __str__(self) -> str:

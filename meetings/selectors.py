@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from django.db.models import F, QuerySet
+from django.core.cache import cache
+from django.db.models import F, QuerySet, Sum
+
+from meetings.models import CountryTally
 
 
 def by_date(meetings: QuerySet) -> QuerySet:
@@ -11,7 +14,7 @@ def by_date(meetings: QuerySet) -> QuerySet:
     return meetings.annotate(date_key=F("start_date"))
 
 
-def engaging(meetings: QuerySet, code: str) -> QuerySet:
+def engaging(meetings: QuerySet, code: str, since=None) -> QuerySet:
     """The meetings a country engaged in: held there, or taking part (host or delegation).
 
     Read through ``Engagement``, one row per meeting and country that carries the
@@ -19,11 +22,33 @@ def engaging(meetings: QuerySet, code: str) -> QuerySet:
     (that carried date) and then the id, newest first is a walk down that index which
     stops after a page, whether the country takes part in one meeting in a thousand or
     in most of them: no scan of every meeting in date order in search of a rare
-    country's, no sort of a common country's hundreds of thousands.
+    country's, no sort of a common country's hundreds of thousands. ``since`` keeps to
+    meetings from that date on (in the same join, so still one walk).
     """
-    return meetings.filter(engagements__country=code).annotate(date_key=F("engagements__start_date"))
+    on = {"engagements__country": code}
+    if since is not None:  # a date, or an expression giving one
+        on["engagements__start_date__gte"] = since
+    return meetings.filter(**on).annotate(date_key=F("engagements__start_date"))
 
 
 def newest_first(meetings: QuerySet) -> QuerySet:
     """By ``date_key`` (see ``by_date`` and ``engaging``), then id, newest first."""
     return meetings.order_by("-date_key", "-pk")
+
+
+FREQUENCIES_SECONDS = 3600
+
+
+def engagement_frequencies() -> dict[str, int]:
+    """About how many held meetings each country took part in, from the dashboard's
+    tallies, kept an hour in the cache (each process's own, without a shared one).
+
+    Only ever a guide to which country's meetings are fewer, never shown: an hour's
+    change does not reorder countries that differ by thousands.
+    """
+
+    def count() -> dict[str, int]:
+        rows = CountryTally.objects.values("country").annotate(total=Sum("n")).order_by()
+        return {row["country"]: row["total"] for row in rows}
+
+    return cache.get_or_set("engagement-frequencies", count, FREQUENCIES_SECONDS)

@@ -373,6 +373,35 @@ def test_meeting_page_query_count_does_not_grow_with_rows(viewer_client, django_
         viewer_client.get(url)
 
 
+def test_a_meeting_linked_every_way_costs_at_most_twelve_queries(editor_client):
+    """Parent, side meetings, series neighbours, later meetings to carry actions into,
+    actions carried from and into other meetings, related meetings: twelve queries, the
+    session and the user included, whatever the meeting."""
+    series = MeetingSeriesFactory()
+    day = datetime.date(2024, 3, 1)
+    summit = MeetingFactory(title="Summit", start_date=day)
+    earlier = MeetingFactory(series=series, start_date=day - datetime.timedelta(days=90))
+    meeting = MeetingFactory(series=series, parent=summit, start_date=day, title="The meeting")
+    later = [
+        MeetingFactory(series=series, start_date=day + datetime.timedelta(days=30 * n)) for n in (1, 2, 3)
+    ]
+    MeetingFactory(parent=meeting)
+    for other in (meeting, earlier, *later):
+        participants(other, "KE", "GB")
+    carried = ActionFactory(meeting=earlier, status=Action.Status.CARRIED)
+    ActionFactory(meeting=meeting, carried_from=carried, status=Action.Status.AGREED)
+    original = ActionFactory(meeting=meeting, status=Action.Status.CARRIED)
+    ActionFactory(meeting=later[0], carried_from=original)
+    ActionFactory(meeting=meeting, status=Action.Status.AGREED, due_date=day)
+
+    response = editor_client.get(meeting.get_absolute_url())
+    html = response.content.decode()
+    assert 'id="carry-over"' in html and 'id="series-previous"' in html and 'id="series-next"' in html
+    assert response.context["related"] and response.context["side_meetings"]
+    assert len(response.context["carry_over_form"].offered) == 3
+    assert query_count(editor_client, meeting.get_absolute_url()) <= 12
+
+
 # --- Person ---------------------------------------------------------------------------------
 
 

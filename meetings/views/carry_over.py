@@ -29,10 +29,9 @@ def meeting_carry_over(request: HttpRequest, pk: int) -> HttpResponse:
             count = f"{len(copies)} action{'s' if len(copies) != 1 else ''}"
             messages.success(request, f"Carried {count} from “{meeting.title}” into this meeting.")
             return redirect(target)
-    offered = list(form.fields["target"].queryset)
     context = {
         "meeting": meeting,
         "form": form,
-        "page_marking": max([meeting.classification, *(m.classification for m in offered)]),
+        "page_marking": max([meeting.classification, *(m.classification for m in form.offered)]),
     }
     return render(request, "meetings/meeting_carry_over.html", context)

@@ -15,7 +15,20 @@ from dataclasses import dataclass
 from itertools import groupby
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from django.db.models import Count, Exists, F, Max, Min, OuterRef, Prefetch, QuerySet, Value
+from django.db.models import (
+    Count,
+    Exists,
+    F,
+    Max,
+    Min,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    StringAgg,
+    Subquery,
+    Value,
+)
 from django.db.models.functions import Coalesce
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
@@ -33,6 +46,7 @@ from meetings.models import (
     Action,
     ActionParty,
     Attendance,
+    Engagement,
     Meeting,
     MeetingCountry,
     MeetingTopic,
@@ -45,6 +59,8 @@ from meetings.models import (
 MEETING_LIMIT = 50
 ACTION_LIMIT = 25
 RELATED_LIMIT = 5
+# Related meetings of countries that all take part often are looked for among this many of the latest.
+RELATED_SEARCH = 1000
 TOP_TOPICS = 10
 # A country's topic counts and the actions owed to it come from its most recent meetings,
 # so the page costs the same for a country met a million times as for one met twice.
@@ -94,10 +110,14 @@ def _fill_parent_chains(nodes: Iterable) -> None:
     if not nodes:
         return
     model = type(nodes[0])
+    parent_field = model._meta.get_field("parent")
     known = {node.pk: node for node in nodes}
     done: set[int] = set()
     pending = [node for node in nodes if node.parent_id]
     while pending:
+        for node in pending:  # parents already fetched with the nodes (select_related) cost nothing
+            if parent_field.is_cached(node) and node.parent is not None:
+                known.setdefault(node.parent_id, node.parent)
         missing = {node.parent_id for node in pending if node.parent_id not in known}
         if missing:
             known.update(model.objects.in_bulk(missing))
@@ -176,16 +196,66 @@ def _newest_first_for(meetings: QuerySet, rows_behind: QuerySet, many: int = 500
     return _newest_first_of_few(meetings)
 
 
+# (The outer date bound is what the series index can seek to; the rest sorts out a shared day.)
+def _later_in_series(meeting: Meeting) -> Q:
+    return Q(series_id=meeting.series_id, start_date__gte=meeting.start_date) & (
+        Q(start_date__gt=meeting.start_date) | Q(pk__gt=meeting.pk)
+    )
+
+
+def _earlier_in_series(meeting: Meeting) -> Q:
+    return Q(series_id=meeting.series_id, start_date__lte=meeting.start_date) & (
+        Q(start_date__lt=meeting.start_date) | Q(pk__lt=meeting.pk)
+    )
+
+
 def _series_neighbours(visible: QuerySet, meeting: Meeting) -> tuple[Meeting | None, Meeting | None]:
-    """The meetings before and after this one in its series (a series holds tens of meetings)."""
+    """The meetings before and after this one in its series, each read off the series index."""
     if not meeting.series_id:
         return None, None
-    order = sorted(visible.filter(series_id=meeting.series_id).values_list("start_date", "pk"))
-    place = order.index((meeting.start_date, meeting.pk))
-    before = order[place - 1][1] if place > 0 else None
-    after = order[place + 1][1] if place + 1 < len(order) else None
-    found = visible.in_bulk([pk for pk in (before, after) if pk]) if before or after else {}
-    return found.get(before), found.get(after)
+    previous = visible.filter(_earlier_in_series(meeting)).order_by("-start_date", "-pk").first()
+    following = visible.filter(_later_in_series(meeting)).order_by("start_date", "pk").first()
+    return previous, following
+
+
+def _linked_meetings(
+    visible: QuerySet, meeting: Meeting, carried: set[int], all_later: bool
+) -> list[Meeting]:
+    """In one query, the visible meetings this one links to: its parent, its side meetings,
+    the meetings before and after it in its series (or, with ``all_later``, every later one,
+    for carrying actions), and those actions were carried from or into (``carried``)."""
+    wanted = Q(parent_id=meeting.pk)
+    if meeting.parent_id:
+        wanted |= Q(pk=meeting.parent_id)
+    if carried:
+        wanted |= Q(pk__in=carried)
+    if meeting.series_id:
+        previous = visible.filter(_earlier_in_series(meeting)).order_by("-start_date", "-pk").values("pk")[:1]
+        wanted |= Q(pk=Subquery(previous))
+        if all_later:
+            wanted |= _later_in_series(meeting)
+        else:
+            following = (
+                visible.filter(_later_in_series(meeting)).order_by("start_date", "pk").values("pk")[:1]
+            )
+            wanted |= Q(pk=Subquery(following))
+    return list(visible.filter(wanted).exclude(pk=meeting.pk))
+
+
+def _series_order(meeting: Meeting) -> tuple[datetime.date, int]:
+    return meeting.start_date, meeting.pk
+
+
+def _country_codes(role: str) -> Subquery:
+    """A meeting's countries in one role, as "KE,GB": read with the meeting itself rather
+    than in a query of their own (SQLite cannot order inside the aggregate; ``_countries``
+    sorts them)."""
+    rows = MeetingCountry.objects.filter(meeting=OuterRef("pk"), role=role).order_by().values("meeting")
+    return Subquery(rows.annotate(codes=StringAgg("country", Value(","))).values("codes"))
+
+
+def _countries(codes: str | None) -> list[Country]:
+    return [Country(code) for code in sorted((codes or "").split(",")) if code]
 
 
 def _with_participants(visible: QuerySet, codes: list[str]) -> QuerySet:
@@ -201,27 +271,62 @@ def _with_participants(visible: QuerySet, codes: list[str]) -> QuerySet:
     return visible
 
 
+def _related(visible: QuerySet, codes: list[str]) -> list[Meeting]:
+    """The latest meetings every one of these countries took part in.
+
+    Walked newest first down the country index of the one that takes part least often
+    (``selectors.engagement_frequencies``), checking the others as it goes: a page of
+    matches ends the walk. When even that country takes part in very many meetings, only
+    its latest ``RELATED_SEARCH`` are searched, so a combination that hardly ever meets
+    cannot cost a walk through hundreds of thousands.
+    """
+    frequency = selectors.engagement_frequencies()
+    driver = min(codes, key=lambda code: (frequency.get(code, 0), code))
+    # The date of the driver's RELATED_SEARCH-th latest meeting, if it has that many.
+    floor = Engagement.objects.filter(country=driver).order_by("-start_date").values("start_date")
+    floor = Coalesce(Subquery(floor[RELATED_SEARCH - 1 : RELATED_SEARCH]), Value(datetime.date.min))
+    # Checked meeting by meeting as the walk goes (one small subquery), not joined once per
+    # country: with a join per country the planner would gather every match before sorting.
+    together = (
+        MeetingCountry.objects.filter(
+            meeting=OuterRef("pk"), role=MeetingCountry.Role.PARTICIPANT, country__in=codes
+        )
+        .order_by()
+        .values("meeting")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    candidates = selectors.engaging(visible.alias(together=Subquery(together)), driver, since=floor)
+    candidates = candidates.filter(together=len(set(codes)))
+    return list(selectors.newest_first(candidates)[:RELATED_LIMIT])
+
+
 # --- Pages ---------------------------------------------------------------------------------
 
 
 def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
     visible = Meeting.objects.visible_to(request.user)
     meeting = get_object_or_404(
-        visible.select_related("series").prefetch_related(
+        visible.select_related("series")
+        .annotate(
+            participant_codes=_country_codes(MeetingCountry.Role.PARTICIPANT),
+            mentioned_codes=_country_codes(MeetingCountry.Role.MENTIONED),
+        )
+        .prefetch_related(
             Prefetch("attendances", queryset=Attendance.objects.select_related("person", "organization")),
-            Prefetch("topic_notes", queryset=MeetingTopic.objects.select_related("topic")),
+            Prefetch("topic_notes", queryset=MeetingTopic.objects.select_related("topic__parent__parent")),
             Prefetch(
                 "actions",
-                queryset=Action.objects.select_related("responsible_person", "carried_from").prefetch_related(
-                    _parties(),
-                    Prefetch(
-                        "carried_into",
-                        queryset=Action.objects.visible_to(request.user).select_related("meeting"),
-                        to_attr="visible_copies",
+                queryset=Action.objects.select_related("responsible_person", "carried_from")
+                # At most one copy (a database constraint); its meeting is fetched with the others.
+                .annotate(
+                    copy_id=Subquery(Action.objects.filter(carried_from=OuterRef("pk")).values("pk")[:1]),
+                    copy_meeting_id=Subquery(
+                        Action.objects.filter(carried_from=OuterRef("pk")).values("meeting_id")[:1]
                     ),
-                ),
+                )
+                .prefetch_related(_parties()),
             ),
-            Prefetch("countries", queryset=MeetingCountry.objects.order_by("id")),
             "sources",
             "organizations",
         ),
@@ -232,39 +337,48 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
     _fill_parent_chains(note.topic for note in topic_notes)
 
     actions = sorted(meeting.actions.all(), key=lambda action: action.pk)
-    # An action carried from an earlier meeting links back only if that meeting is visible.
+    carry = bool(meeting.series_id and any(action.is_open for action in actions) and request.user.can_edit)
     carried_ids = {action.carried_from.meeting_id for action in actions if action.carried_from_id}
-    carried_from = visible.in_bulk(carried_ids) if carried_ids else {}
+    carried_ids |= {action.copy_meeting_id for action in actions if action.copy_meeting_id}
+    linked = _linked_meetings(visible, meeting, carried_ids, all_later=carry)
+    by_pk = {other.pk: other for other in linked}
+    # An action carried from or into another meeting links to it only if that meeting is visible.
     for action in actions:
         action.carried_from_meeting = (
-            carried_from.get(action.carried_from.meeting_id) if action.carried_from_id else None
+            by_pk.get(action.carried_from.meeting_id) if action.carried_from_id else None
         )
-        # At most one copy (a database constraint); shown only if its meeting is visible.
-        action.carried_into_meeting = action.visible_copies[0].meeting if action.visible_copies else None
-    carried_into = [action.carried_into_meeting for action in actions if action.carried_into_meeting]
+        action.carried_into_meeting = by_pk.get(action.copy_meeting_id)
+    carried_from = [a.carried_from_meeting for a in actions if a.carried_from_meeting]
+    carried_into = [a.carried_into_meeting for a in actions if a.carried_into_meeting]
+    parent = by_pk.get(meeting.parent_id)
+    side_meetings = sorted((m for m in linked if m.parent_id == meeting.pk), key=_series_order)
+    in_series = sorted(
+        (m for m in linked if meeting.series_id and m.series_id == meeting.series_id), key=_series_order
+    )
+    here = _series_order(meeting)
+    previous = next((m for m in reversed(in_series) if _series_order(m) < here), None)
+    later = [m for m in in_series if _series_order(m) > here]
+    following = later[0] if later else None
     carry_over = (
-        CarryOverForm(meeting=meeting, user=request.user)
-        if meeting.series_id and any(action.is_open for action in actions) and request.user.can_edit
+        CarryOverForm(
+            meeting=meeting, user=request.user, later=later, open_actions=[a for a in actions if a.is_open]
+        )
+        if carry
         else None
     )
-    offered = list(carry_over.fields["target"].queryset) if carry_over else []
+    offered = carry_over.offered if carry_over else []
 
-    participants = [c.country for c in meeting.countries.all() if c.role == MeetingCountry.Role.PARTICIPANT]
-    mentioned = [c.country for c in meeting.countries.all() if c.role == MeetingCountry.Role.MENTIONED]
-    parent = visible.filter(pk=meeting.parent_id).first() if meeting.parent_id else None
-    side_meetings = list(visible.filter(parent=meeting).order_by("start_date", "pk"))
-    previous, following = _series_neighbours(visible, meeting)
+    participants = _countries(meeting.participant_codes)
+    mentioned = _countries(meeting.mentioned_codes)
     neighbours = [m for m in (parent, previous, following) if m]
     related = []
     if participants:
         others = visible.exclude(pk__in=[meeting.pk, *(m.pk for m in neighbours)])
-        related = list(
-            _newest_first_of_few(_with_participants(others, [c.code for c in participants]))[:RELATED_LIMIT]
-        )
+        related = _related(others, [c.code for c in participants])
     # The banner carries the highest marking on the page: the meeting's own, unless a
     # meeting it links to (parent, side, series, related, carried from or into, or offered to
     # carry actions into) is marked higher.
-    shown = [meeting, *side_meetings, *neighbours, *related, *carried_from.values(), *carried_into, *offered]
+    shown = [meeting, *side_meetings, *neighbours, *related, *carried_from, *carried_into, *offered]
     return render(
         request,
         "meetings/meeting_detail.html",
