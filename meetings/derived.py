@@ -26,7 +26,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db import connection as default_connection
-from django.db import transaction
+from django.db import connections, transaction
 
 from meetings.models import (
     Action,
@@ -227,7 +227,38 @@ def trigger_name(table: str, event: str) -> str:
     return f"{table}_derived_{event.lower()}"
 
 
-def create_sql(vendor: str) -> list[str]:
+# SQLite rebuilds a table to change it (a new table, the old one dropped, the new renamed):
+# dropping takes the table's triggers with it, and the rename fails on triggers elsewhere
+# that name it. So on SQLite the triggers are taken down before migrations run and put back,
+# with the tables rebuilt from the records, after them (``before_migrate``, ``after_migrate``).
+_migrating: set[str] = set()
+
+
+def before_migrate(using: str = "default", **kwargs) -> None:
+    connection = connections[using]
+    if connection.vendor == "sqlite":
+        _migrating.add(using)
+        with connection.cursor() as cursor:
+            for sql in drop_sql("sqlite"):
+                cursor.execute(sql)
+
+
+def after_migrate(using: str = "default", **kwargs) -> None:
+    connection = connections[using]
+    if connection.vendor != "sqlite":
+        return
+    _migrating.discard(using)
+    if "meetings_engagement" not in connection.introspection.table_names():
+        return  # migrated back before the derived tables
+    with connection.cursor() as cursor:
+        for sql in drop_sql("sqlite") + create_sql("sqlite"):
+            cursor.execute(sql)
+    rebuild(connection)
+
+
+def create_sql(vendor: str, using: str = "default") -> list[str]:
+    if vendor == "sqlite" and using in _migrating:
+        return []  # installed by after_migrate, once the migrations have run
     d = Dialect(vendor)
     sql = []
     for table in TALLIES_BY_TABLE:

@@ -5,8 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("meetings", "0011_import_runs"),
-        ("meetings", "0011_single_line_text"),
+        ("meetings", "0012_merge_import_runs_single_line_text"),
     ]
 
     operations = [
