@@ -12,7 +12,6 @@ from __future__ import annotations
 import datetime
 import re
 import unicodedata
-from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
@@ -306,19 +305,42 @@ USES = {
 }
 
 
-def _describe_uses(record: models.Model, protected: Iterable[models.Model]) -> str:
-    counts: Counter = Counter()
+HIDDEN_USES = "records above your clearance"
+
+
+def _visible(model, pks, user: User) -> models.QuerySet:
+    """Those of ``pks`` that ``user`` may see: rows of a meeting follow its marking."""
+    rows = model.objects.filter(pk__in=pks)
+    if model is ActionParty:
+        return rows.filter(action__meeting__classification__lte=user.clearance)
+    return rows.visible_to(user)
+
+
+def _uses(record: models.Model, protected: Iterable[models.Model]) -> dict[tuple, list[int]]:
+    """The records that still refer to ``record``, by (model, field)."""
+    found: dict[tuple, list[int]] = {}
     for obj in protected:
         for model_field in obj._meta.get_fields():
             refers = getattr(model_field, "many_to_one", False) and model_field.related_model is type(record)
             if refers and getattr(obj, model_field.attname) == record.pk:
-                counts[(type(obj), model_field.name)] += 1
+                found.setdefault((type(obj), model_field.name), []).append(obj.pk)
+    return found
+
+
+def _describe_uses(found: dict[tuple, list[int]], user: User) -> str:
+    """What still uses a record, counting only what ``user`` may see; records above their
+    clearance are said to exist, never counted or named."""
     order = list(USES)
-    keys = sorted(counts, key=lambda key: order.index(key) if key in order else len(order))
-    parts = [
-        USES.get(key, "used by {n} " + str(key[0]._meta.verbose_name_plural)).format(n=counts[key])
-        for key in keys
-    ]
+    parts, hidden = [], False
+    for key in sorted(found, key=lambda key: order.index(key) if key in order else len(order)):
+        visible = _visible(key[0], found[key], user).count()
+        hidden |= visible < len(found[key])
+        if visible:
+            parts.append(
+                USES.get(key, "used by {n} " + str(key[0]._meta.verbose_name_plural)).format(n=visible)
+            )
+    if hidden:
+        parts.append(f"used by {HIDDEN_USES}")
     return "; ".join(parts) or "still used by other records"
 
 
@@ -328,9 +350,9 @@ def record_delete(*, user: User, record: Person | Organization | Topic | Meeting
     if isinstance(record, Meeting) and record.classification > user.clearance:
         raise PermissionDenied
     if isinstance(record, Organization) and record.meetings_involved.exists():
-        count = record.meetings_involved.count()
+        involved = {(Meeting, "organizations"): list(record.meetings_involved.values_list("pk", flat=True))}
         raise DeleteRefused(
-            f"{record} cannot be deleted while in use: {USES[(Meeting, 'organizations')].format(n=count)}. "
+            f"{record} cannot be deleted while in use: {_describe_uses(involved, user)}. "
             "Remove it from those meetings first."
         )
     files = (
@@ -343,9 +365,9 @@ def record_delete(*, user: User, record: Person | Organization | Topic | Meeting
             record.delete()
             transaction.on_commit(lambda: _delete_files(files))
     except ProtectedError as error:
+        uses = _describe_uses(_uses(record, error.protected_objects), user)
         raise DeleteRefused(
-            f"{record} cannot be deleted while in use: {_describe_uses(record, error.protected_objects)}. "
-            "Change or remove those first."
+            f"{record} cannot be deleted while in use: {uses}. Change or remove those first."
         ) from error
     except IntegrityError as error:
         raise DeleteRefused(f"{record} cannot be deleted: other records still refer to it.") from error

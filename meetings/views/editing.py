@@ -87,11 +87,12 @@ def meeting_delete(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, f"Deleted “{title}”.")
             return redirect("meeting-list")
+    side_meetings = list(meeting.side_meetings.visible_to(request.user))
     context = {
         "meeting": meeting,
         "refusal": refusal,
-        "side_meetings": meeting.side_meetings.visible_to(request.user),
-        "side_meeting_count": meeting.side_meetings.count(),
+        "side_meetings": side_meetings,
+        "hidden_side_meetings": meeting.side_meetings.exclude(pk__in=[m.pk for m in side_meetings]).exists(),
         "counts": {
             "attendees": meeting.attendances.count(),
             "topics": meeting.topic_notes.count(),
