@@ -167,8 +167,38 @@ FILE_SERVER = os.environ.get("FILE_SERVER", "").strip().lower()
 FILE_SERVER_PREFIX = os.environ.get("FILE_SERVER_PREFIX", "/protected-files/")
 if FILE_SERVER not in ("", "nginx", "sendfile"):
     raise ImproperlyConfigured("FILE_SERVER is '' (the app), 'nginx' or 'sendfile'.")
+# Uploaded files live in Django's default storage: MEDIA_ROOT on this machine, or with
+# STORAGE_BACKEND=s3 a bucket of any S3-compatible object store (django-storages), so
+# that several app servers share them. The app streams them either way, after checking
+# clearance; the bucket needs no public access. See docs/deployment.md.
+STORAGE_BACKEND = os.environ.get("STORAGE_BACKEND", "filesystem").strip().lower()
+if STORAGE_BACKEND == "filesystem":
+    media_storage = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+elif STORAGE_BACKEND == "s3":
+    if not os.environ.get("S3_BUCKET"):
+        raise ImproperlyConfigured("STORAGE_BACKEND=s3 needs S3_BUCKET.")
+    if FILE_SERVER:
+        raise ImproperlyConfigured("FILE_SERVER sends files from a local disk: leave it empty with S3.")
+    media_storage = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": os.environ["S3_BUCKET"],
+            "endpoint_url": os.environ.get("S3_ENDPOINT_URL") or None,
+            "region_name": os.environ.get("S3_REGION") or None,
+            # Empty: boto3 finds credentials itself (AWS_* variables, an instance role).
+            "access_key": os.environ.get("S3_ACCESS_KEY_ID") or None,
+            "secret_key": os.environ.get("S3_SECRET_ACCESS_KEY") or None,
+            "location": os.environ.get("S3_PREFIX", ""),
+            "addressing_style": os.environ.get("S3_ADDRESSING_STYLE") or None,
+            "default_acl": None,  # the bucket's own policy: private
+            "file_overwrite": False,
+            "querystring_auth": True,
+        },
+    }
+else:
+    raise ImproperlyConfigured("STORAGE_BACKEND is 'filesystem' or 's3'.")
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": media_storage,
     "staticfiles": {
         "BACKEND": (
             "meetings.staticfiles.StaticFilesStorage"

@@ -587,7 +587,7 @@ def test_production_serves_a_file_through_gunicorn(tmp_path):
     manage = [sys.executable, str(root / "manage.py")]
     subprocess.run([*manage, "migrate", "--noinput", "-v0"], env=env, check=True, cwd=root)
     printed = subprocess.run(
-        [*manage, "shell", "-c", SET_UP_PRODUCTION],
+        [*manage, "shell", "--no-imports", "-c", SET_UP_PRODUCTION],
         env=env,
         check=True,
         cwd=root,
@@ -639,3 +639,128 @@ def test_production_serves_a_file_through_gunicorn(tmp_path):
 class NoRedirect(urllib.request.HTTPRedirectHandler):
     def redirect_request(self, *args, **kwargs):
         return None
+
+
+# In object storage ----------------------------------------------------------------------------
+
+
+def settings_in_a_process(**environ: str) -> subprocess.CompletedProcess:
+    code = (
+        "from django.core.files.storage import storages; s = storages[\"default\"];"
+        "print(type(s).__name__, s.bucket_name, s.endpoint_url, s.location, s.file_overwrite, s.default_acl)"
+    )
+    root = Path(__file__).resolve().parent.parent
+    return subprocess.run(
+        [sys.executable, str(root / "manage.py"), "shell", "--no-imports", "-c", code],
+        env={**os.environ, **environ},
+        cwd=root,
+        capture_output=True,
+        text=True,
+    )
+
+
+def test_storage_backend_s3_puts_files_in_the_bucket_from_the_environment():
+    done = settings_in_a_process(
+        STORAGE_BACKEND="s3",
+        S3_BUCKET="meetings-files",
+        S3_ENDPOINT_URL="http://127.0.0.1:9000",
+        S3_PREFIX="uploads",
+        S3_ACCESS_KEY_ID="key",
+        S3_SECRET_ACCESS_KEY="secret",
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == [
+        "S3Storage",
+        "meetings-files",
+        "http://127.0.0.1:9000",
+        "uploads",
+        "False",
+        "None",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("environ", "message"),
+    [
+        ({"STORAGE_BACKEND": "s3"}, "STORAGE_BACKEND=s3 needs S3_BUCKET."),
+        ({"STORAGE_BACKEND": "s3", "S3_BUCKET": "b", "FILE_SERVER": "nginx"}, "leave it empty with S3"),
+        ({"STORAGE_BACKEND": "ftp"}, "STORAGE_BACKEND is 'filesystem' or 's3'."),
+        ({"FILE_SERVER": "apache"}, "FILE_SERVER is '' (the app), 'nginx' or 'sendfile'."),
+    ],
+)
+def test_a_storage_setting_that_cannot_work_stops_the_start(environ, message):
+    done = settings_in_a_process(**environ)
+    assert done.returncode != 0
+    assert message in done.stderr
+
+
+BUCKET = "meetings-files"
+
+
+@pytest.fixture
+def bucket(settings, media):
+    """An S3-compatible server on loopback (moto), with an empty bucket as the default storage."""
+    import boto3
+    from moto.server import ThreadedMotoServer
+
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()
+    host, port = server.get_host_and_port()
+    options = {
+        "bucket_name": BUCKET,
+        "endpoint_url": f"http://{host}:{port}",
+        "region_name": "us-east-1",
+        "access_key": "test-key",
+        "secret_key": "test-secret",
+        "default_acl": None,
+        "file_overwrite": False,
+    }
+    client = boto3.client(
+        "s3",
+        endpoint_url=options["endpoint_url"],
+        region_name="us-east-1",
+        aws_access_key_id="test-key",
+        aws_secret_access_key="test-secret",
+    )
+    client.create_bucket(Bucket=BUCKET)
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": options},
+    }
+    yield client
+    server.stop()
+
+
+def test_files_in_an_s3_bucket_are_stored_checked_and_served_the_same_way(bucket, media):
+    pdf = real_pdf()
+    editor = signed_in(SECRET, role="editor")
+    response = post_meeting_with_file(editor, SimpleUploadedFile("statement.pdf", pdf))
+    assert response.status_code == 302, field_error(response)
+    source = Source.objects.get()
+    keys = [item["Key"] for item in bucket.list_objects_v2(Bucket=BUCKET)["Contents"]]
+    assert keys == [source.file.name] and "statement" not in source.file.name
+    assert not [path for path in media.rglob("*") if path.is_file()]
+
+    download = editor.get(file_url(source))
+    assert body(download) == pdf
+    assert download["Content-Disposition"] == 'attachment; filename="statement.pdf"'
+    assert download["X-Content-Type-Options"] == "nosniff"
+    assert signed_in(UNCLASSIFIED).get(file_url(source)).status_code == 404  # the meeting is RESTRICTED
+
+    refused = post_meeting_with_file(editor, SimpleUploadedFile("evil.pdf", HTML))
+    assert MARKUP in field_error(refused)
+    bucket.delete_object(Bucket=BUCKET, Key=source.file.name)
+    assert editor.get(file_url(source)).status_code == 404
+
+
+def test_deleting_a_meeting_deletes_its_files_from_the_bucket(bucket, django_capture_on_commit_callbacks):
+    from meetings.services import record_delete
+
+    editor = UserFactory(username="bucket-editor", role="editor", clearance=SECRET)
+    source = Source.objects.create(
+        meeting=MeetingFactory(), title="Minutes", file=SimpleUploadedFile("minutes.txt", b"notes")
+    )
+    assert bucket.list_objects_v2(Bucket=BUCKET)["KeyCount"] == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        record_delete(user=editor, record=source.meeting)
+    assert bucket.list_objects_v2(Bucket=BUCKET)["KeyCount"] == 0
