@@ -447,6 +447,7 @@ def test_the_admin_takes_no_uploads_at_all(media):
     )
     assert response.status_code == 403
     assert not Source.objects.exists()
+    assert not [path for path in media.rglob("*") if path.is_file()]
 
 
 def test_the_api_cannot_point_a_source_at_another_meetings_stored_file(secret_source, media):
@@ -646,7 +647,7 @@ class NoRedirect(urllib.request.HTTPRedirectHandler):
 
 def settings_in_a_process(**environ: str) -> subprocess.CompletedProcess:
     code = (
-        "from django.core.files.storage import storages; s = storages[\"default\"];"
+        'from django.core.files.storage import storages; s = storages["default"];'
         "print(type(s).__name__, s.bucket_name, s.endpoint_url, s.location, s.file_overwrite, s.default_acl)"
     )
     root = Path(__file__).resolve().parent.parent
