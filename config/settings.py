@@ -160,6 +160,10 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
+# Marked documents: not readable by other accounts on the machine (a front server that
+# sends files itself needs to be in the app's group).
+FILE_UPLOAD_PERMISSIONS = 0o640
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o750
 # Who sends a downloaded file's bytes once the app has checked clearance: the app itself
 # (""), nginx from an internal location (X-Accel-Redirect to FILE_SERVER_PREFIX + the
 # stored name), or Apache/lighttpd (X-Sendfile with the file's path). See docs/deployment.md.

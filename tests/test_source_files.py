@@ -489,6 +489,20 @@ def test_the_edit_page_links_the_current_file_through_the_download(secret_source
     assert secret_source.file.name not in page
 
 
+def test_the_history_names_a_replaced_file_as_uploaded_never_by_its_storage_name(secret_source):
+    first = secret_source.file.name
+    secret_source.file = SimpleUploadedFile("minutes final.pdf", PDF)
+    secret_source.save()
+    page = signed_in(SECRET).get(reverse("meeting-history", args=[secret_source.meeting.pk])).content.decode()
+    assert "minutes 2024.pdf" in page and "minutes final.pdf" in page
+    assert first not in page and secret_source.file.name not in page and "sources/" not in page
+
+
+def test_stored_files_are_readable_by_the_app_s_own_user_and_group_only(secret_source, media):
+    assert (media / secret_source.file.name).stat().st_mode & 0o777 == 0o640
+    assert (media / secret_source.file.name).parent.stat().st_mode & 0o777 == 0o750
+
+
 def test_the_api_links_the_download_and_never_the_storage_path(secret_source):
     client = signed_in(SECRET)
     data = client.get(f"/api/v1/meetings/{secret_source.meeting.pk}/").json()
