@@ -82,7 +82,7 @@ def validate_source_file(value: File) -> None:
     """
     if getattr(value, "_committed", False):
         return
-    upload = getattr(value, "file", value)
+    upload = value.file if isinstance(value, FieldFile) else value
     if value.size > MAX_FILE_BYTES:
         raise ValidationError(
             f"The file is {value.size / 1024 / 1024:.1f} MB; "
@@ -129,7 +129,11 @@ def _image(upload: File) -> FileType:
         with Image.open(upload, formats=list(IMAGE_FORMATS)) as image:
             kind = IMAGE_FORMATS[image.format]
             image.verify()
-    except (OSError, SyntaxError, ValueError, Image.DecompressionBombError):
+    except Image.DecompressionBombError:
+        raise ValidationError(
+            "This image has too many pixels to be opened safely: scale it down first.", code="file_too_large"
+        ) from None
+    except (OSError, SyntaxError, ValueError):
         raise ValidationError(
             "This image is damaged, or not a PNG, JPEG, GIF or WebP image.", code="file_damaged"
         ) from None
@@ -210,8 +214,9 @@ def _plain_text(upload: File) -> FileType:
     """UTF-8 text without NUL bytes, and not markup a browser would run (HTML, SVG, XML)."""
     decoder = codecs.getincrementaldecoder("utf-8")()
     first = ""  # the first character that is not white space or a byte-order mark
+    upload.seek(0)
     try:
-        for chunk in upload.chunks():
+        for chunk in iter(lambda: upload.read(64 * 1024), b""):
             if b"\x00" in chunk:
                 raise _refused()
             text = decoder.decode(chunk)

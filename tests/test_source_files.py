@@ -17,6 +17,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import URLPattern, URLResolver, clear_url_caches, get_resolver, reverse
@@ -421,6 +422,40 @@ def test_other_content_is_refused_next_to_the_field_whatever_its_name_and_declar
     assert 'value="Talks with a file"' in page and 'value="The minutes"' in page  # what was typed
     assert counts()["Meeting"] == counts()["Source"] == 0
     assert not [path for path in media.rglob("*") if path.is_file()]
+
+
+def huge_png() -> bytes:
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("1", (60_000, 60_000)).save(out, "PNG")  # 3.6 gigapixels in 0.4 MB
+    return out.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("name", "make", "message"),
+    [
+        ("notes.txt", lambda: b"Plain notes", None),
+        ("notes.txt", lambda: b"<html>", MARKUP),
+        ("huge.png", huge_png, "This image has too many pixels to be opened safely"),
+        (
+            "statement.docx",
+            # 200 MB of zeros inside; only the archive's directory and content types are read
+            lambda: office_open_xml(
+                "word/document.xml",
+                OOXML + "wordprocessingml.document.main+xml",
+                ("word/media/x", bytes(200 << 20)),
+            ),
+            None,
+        ),
+    ],
+)
+def test_the_check_works_on_any_file_not_only_a_form_upload(name, make, message):
+    if message is None:
+        uploads.validate_source_file(SimpleUploadedFile(name, make()))
+    else:
+        with pytest.raises(ValidationError, match=message):
+            uploads.validate_source_file(SimpleUploadedFile(name, make()))
 
 
 def test_a_file_over_ten_megabytes_is_refused_next_to_the_field(media):
