@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.core.cache import cache
 from django.db.models import F, QuerySet, Sum
+from django.db.models.functions import Coalesce
 
 from meetings.models import CountryTally
 
@@ -29,6 +30,27 @@ def engaging(meetings: QuerySet, code: str, since=None) -> QuerySet:
     if since is not None:  # a date, or an expression giving one
         on["engagements__start_date__gte"] = since
     return meetings.filter(**on).annotate(date_key=F("engagements__start_date"))
+
+
+# A filter matching fewer rows than this is gathered and sorted rather than walked for.
+FEW = 5000
+
+
+def few(rows_behind: QuerySet) -> bool:
+    """Whether a filter's rows (say, a topic's notes) are few: counting at most ``FEW`` of
+    them is cheap, and tells a rare match from a common one."""
+    return rows_behind.order_by()[:FEW].count() < FEW
+
+
+def gathered(meetings: QuerySet) -> QuerySet:
+    """Sorted for a filter that matches few meetings (see ``few``).
+
+    A rare match may lie years back, so walking the date index for it would read most of
+    the table first. Sorted on the date as an expression, which no index serves, the
+    database gathers the few matches from their own index, then sorts them; a common match
+    keeps ``date_key`` as it was, and the walk meets a page of it early.
+    """
+    return meetings.annotate(date_key=Coalesce("start_date", "end_date"))
 
 
 def newest_first(meetings: QuerySet) -> QuerySet:

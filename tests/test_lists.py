@@ -377,3 +377,35 @@ def test_query_count_does_not_grow_with_rows(editor_client, url_name):
     assert few == many
     assert many <= 12
     assert Action.objects.count() == 100
+
+
+@pytest.mark.parametrize("common", [False, True], ids=["rare", "common"])
+def test_an_organisation_person_or_topic_filter_lists_newest_first_however_common(
+    viewer_client, monkeypatch, common
+):
+    """A filter that matches few rows is gathered and sorted, a common one walked for: the
+    same meetings in the same order either way, attended or only involved."""
+    from meetings import selectors
+
+    monkeypatch.setattr(selectors, "FEW", 1 if common else 5000)
+    ministry, person, topic = OrganizationFactory(), PersonFactory(), TopicFactory()
+    day = datetime.date(2024, 5, 1)
+    attended = MeetingFactory(title="Attended", start_date=day)
+    involved = MeetingFactory(title="Involved", start_date=day + datetime.timedelta(days=9))
+    older = MeetingFactory(title="Older", start_date=day - datetime.timedelta(days=400))
+    MeetingFactory(title="Unrelated", start_date=day)
+    for meeting in (attended, older):
+        AttendanceFactory(meeting=meeting, organization=ministry, person=person)
+        MeetingTopicFactory(meeting=meeting, topic=TopicFactory(parent=topic))
+    involved.organizations.add(ministry)
+
+    assert titles(viewer_client.get(MEETINGS, {"organization": ministry.pk})) == [
+        "Involved",
+        "Attended",
+        "Older",
+    ]
+    assert titles(viewer_client.get(MEETINGS, {"person": person.pk})) == ["Attended", "Older"]
+    assert titles(viewer_client.get(MEETINGS, {"topic": topic.pk, "sort": "start_date"})) == [
+        "Older",
+        "Attended",
+    ]
