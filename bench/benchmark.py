@@ -52,18 +52,27 @@ from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.db.models import Count  # noqa: E402
 from django.test import Client  # noqa: E402
-from django.test.utils import CaptureQueriesContext  # noqa: E402
+from django.test.utils import CaptureQueriesContext, override_settings  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from meetings import classification  # noqa: E402
-from meetings.models import Action, Attendance, Meeting, MeetingCountry, Person, Topic, User  # noqa: E402
+from meetings.models import (  # noqa: E402
+    Action,
+    Attendance,
+    Engagement,
+    Meeting,
+    MeetingCountry,
+    Person,
+    Topic,
+    User,
+)
 
 USERNAME = "benchmark"
 PAGE_SIZE = 25  # the app's default page; the admin is given the same
+UNFILTERED = "Meeting list, unfiltered"
+PLAN_OVER_MS = 100  # cases slower than this (p95) get their slowest query's plan
 DEEP_ROWS = 500_000
 EXPORT_ROWS = 100_000
-RARE_WORD = "hydrography"  # in about 1% of synthetic titles
-COMMON_WORD = "cooperation"  # in about two thirds of synthetic titles and summaries
 
 
 @dataclass
@@ -76,6 +85,9 @@ class Case:
     note: str = ""
     post: dict | None = None
     before: Callable[[], None] | None = None  # run untimed before each request
+    of_unfiltered: float | None = None  # p95 at most this many times the unfiltered list's
+    settings: dict | None = None  # settings the app's requests run under (e.g. no dashboard cache)
+    max_queries: int | None = None
 
 
 @dataclass
@@ -86,6 +98,7 @@ class Result:
     admin: list[float] = field(default_factory=list)
     admin_queries: int = 0
     extra: str = ""
+    plan: str = ""  # EXPLAIN ANALYZE of the request's slowest query, for slow cases
 
     @staticmethod
     def p(values: list[float], q: float) -> float:
@@ -168,6 +181,8 @@ def pick_parameters(today: datetime.date) -> dict:
     other = list(Person.objects.filter(country=country).exclude(organization=None).order_by("pk")[:5])
     topics = list(Topic.objects.order_by("pk").values_list("pk", flat=True)[:6])
     return {
+        **distribution_ends(total),
+        "busy_meetings": busy_meetings(today),
         "total": total,
         "country": country,
         "topic": root,
@@ -178,6 +193,84 @@ def pick_parameters(today: datetime.date) -> dict:
         "person": person,
         "export_after": export_after.isoformat(),
         "create": create_post(gb, other, topics, country, today),
+    }
+
+
+def busy_meetings(today: datetime.date) -> list[tuple[str, int]]:
+    """Meeting pages that cost most: two partners who meet often, the most countries at
+    once, the longest series."""
+    common = Engagement.objects.values("country").annotate(n=Count("pk")).order_by("-n")[0]["country"]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT m.id FROM meetings_meeting m JOIN meetings_meetingcountry c ON c.meeting_id = m.id "
+            "AND c.role = 'participant' WHERE m.start_date <= %s GROUP BY m.id "
+            "HAVING COUNT(*) = 2 AND bool_or(c.country = %s) "
+            "ORDER BY MAX(m.start_date) DESC, m.id DESC LIMIT 1",
+            [today, common],
+        )
+        pair = cursor.fetchone()[0]
+        cursor.execute(
+            "SELECT m.id FROM meetings_meeting m JOIN meetings_meetingcountry c ON c.meeting_id = m.id "
+            "AND c.role = 'participant' WHERE m.start_date BETWEEN %s AND %s GROUP BY m.id "
+            "ORDER BY COUNT(*) DESC, m.id DESC LIMIT 1",
+            [today - datetime.timedelta(days=365), today],
+        )
+        crowd = cursor.fetchone()[0]
+    series = Meeting.objects.exclude(series=None).values("series").annotate(n=Count("pk")).order_by("-n")[0]
+    longest = (
+        Meeting.objects.filter(series=series["series"], start_date__lte=today)
+        .order_by("-start_date", "-pk")
+        .first()
+    )
+    return [
+        (f"two partners who meet often ({common} and one other)", pair),
+        ("the most countries at once", crowd),
+        (f"in the longest series ({series['n']:,} meetings)", longest.pk),
+    ]
+
+
+def distribution_ends(total: int) -> dict:
+    """The rarest and the most frequent value of each filter, and words in about 0.01% and
+    20% of the meetings: the cases a typical value hides."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT country, COUNT(*) FROM meetings_engagement GROUP BY 1 ORDER BY 2, 1")
+        countries = cursor.fetchall()
+        cursor.execute(
+            "SELECT organization_id, COUNT(DISTINCT meeting_id) FROM meetings_attendance "
+            "WHERE organization_id IS NOT NULL GROUP BY 1 ORDER BY 2, 1"
+        )
+        organizations = cursor.fetchall()
+        cursor.execute("SELECT person_id, COUNT(*) FROM meetings_attendance GROUP BY 1 ORDER BY 2, 1")
+        people = cursor.fetchall()
+        cursor.execute("SELECT topic_id, COUNT(*) FROM meetings_meetingtopic GROUP BY 1")
+        by_topic = dict(cursor.fetchall())
+        # Document frequencies from a tenth of the meetings (the same tenth every run).
+        cursor.execute(
+            "SELECT word, ndoc FROM ts_stat('SELECT search_document FROM meetings_meeting "
+            "TABLESAMPLE SYSTEM (10) REPEATABLE (1)') WHERE word ~ '^[a-z]{6,}$'"
+        )
+        words = cursor.fetchall()
+        cursor.execute("SELECT COUNT(*) FROM meetings_meeting TABLESAMPLE SYSTEM (10) REPEATABLE (1)")
+        (sampled,) = cursor.fetchone()
+    parents = set(Topic.objects.exclude(parent=None).values_list("parent_id", flat=True))
+    leaves = [(n, pk) for pk, n in by_topic.items() if pk not in parents]
+    subtree = {
+        pk: sum(by_topic.get(t, 0) for t in Topic.subtree_ids([pk]))
+        for pk in Topic.objects.filter(parent=None).values_list("pk", flat=True)
+    }
+
+    def word_near(share: float) -> tuple[str, float]:
+        word, ndoc = min(words, key=lambda row: (abs(row[1] / sampled - share), row[0]))
+        return word, ndoc / sampled
+
+    return {
+        "ends": {
+            "country": (countries[0], countries[-1]),
+            "organization": (organizations[0], organizations[-1]),
+            "person": (people[0], people[-1]),
+            "topic": (min(leaves)[::-1], max((n, pk) for pk, n in subtree.items())[::-1]),
+            "word": (word_near(0.0001), word_near(0.20)),
+        },
     }
 
 
@@ -237,21 +330,68 @@ def url(path: str, **params) -> str:
     return f"{path}?{urlencode(pairs)}" if pairs else path
 
 
+def worst_cases(p: dict, admin_meetings: str) -> list[Case]:
+    """Each filter at both ends of the data's distribution: within 3× of the unfiltered list."""
+    ends, found = p["ends"], []
+    for end, label in ((0, "rarest"), (1, "most frequent")):
+        (code, n) = ends["country"][end]
+        found.append(
+            Case(
+                f"By country, {label} ({code}, {n:,} meetings)",
+                url("/meetings/", country=code),
+                url(admin_meetings, country=code),
+                60,
+                None,
+                "the admin filters the place only; the app also every delegation",
+                of_unfiltered=3,
+            )
+        )
+        (pk, n) = ends["organization"][end]
+        found.append(
+            Case(
+                f"By organisation, {label} (#{pk}, {n:,})",
+                url("/meetings/", organization=pk),
+                of_unfiltered=3,
+            )
+        )
+        (pk, n) = ends["person"][end]
+        found.append(
+            Case(f"By person, {label} (#{pk}, {n:,})", url("/meetings/", person=pk), of_unfiltered=3)
+        )
+        (pk, n) = ends["topic"][end]
+        subtree = ",".join(map(str, sorted(Topic.subtree_ids([pk]))))
+        found.append(
+            Case(
+                f"By topic, {label} (#{pk} with its subtopics, {n:,} links)",
+                url("/meetings/", topic=pk),
+                url(admin_meetings, topic_notes__topic__in=subtree),
+                60,
+                None,
+                of_unfiltered=3,
+            )
+        )
+        (word, share) = ends["word"][end]
+        found.append(
+            Case(
+                f"Text search, {'rare' if end == 0 else 'common'} word ({word}, {share:.2%} of meetings)",
+                url("/meetings/", q=word),
+                url(admin_meetings, q=word),
+                100,
+                10,
+                of_unfiltered=3,
+            )
+        )
+    return found
+
+
 def cases(p: dict, today: datetime.date) -> list[Case]:
     deep_page = DEEP_ROWS // PAGE_SIZE + 1
     open_statuses = ",".join(str(s) for s in Action.OPEN_STATUSES)
-    c, sub = p["country"], p["subtree"]
+    sub = p["subtree"]
     admin_meetings = "/admin/meetings/meeting/"
     return [
-        Case("Meeting list, unfiltered", "/meetings/", admin_meetings, 60, 3),
-        Case(
-            f"By country ({c})",
-            url("/meetings/", country=c),
-            url(admin_meetings, country=c),
-            60,
-            3,
-            "the admin filters the place only; the app also every delegation",
-        ),
+        Case(UNFILTERED, "/meetings/", admin_meetings, 60, 3),
+        *worst_cases(p, admin_meetings),
         Case(
             f"Topic subtree ({p['topic'].name}, {len(sub)} topics) + 2 years",
             url("/meetings/", topic=p["topic"].pk, date_after=p["date_after"], date_before=p["date_before"]),
@@ -263,20 +403,6 @@ def cases(p: dict, today: datetime.date) -> list[Case]:
             ),
             60,
             3,
-        ),
-        Case(
-            f"Text search, rare word ({RARE_WORD})",
-            url("/meetings/", q=RARE_WORD),
-            url(admin_meetings, q=RARE_WORD),
-            100,
-            10,
-        ),
-        Case(
-            f"Text search, common word ({COMMON_WORD})",
-            url("/meetings/", q=COMMON_WORD),
-            url(admin_meetings, q=COMMON_WORD),
-            100,
-            10,
         ),
         Case(
             "Newest first, page 1", url("/meetings/", sort="-start_date"), url(admin_meetings, o="-2"), 60, 3
@@ -306,21 +432,37 @@ def cases(p: dict, today: datetime.date) -> list[Case]:
             "Meeting detail",
             f"/meetings/{p['detail']}/",
             f"/admin/meetings/meeting/{p['detail']}/change/",
-            30,
+            50,
             None,
             "admin: the change form, for scale only",
+            max_queries=12,
         ),
-        Case("Dashboard", "/", None, 100, note="cached figures"),
+        *(
+            Case(f"Meeting detail, {label} (#{pk})", f"/meetings/{pk}/", None, 50, max_queries=12)
+            for label, pk in p["busy_meetings"]
+        ),
+        Case(
+            "Dashboard, no cache",
+            "/",
+            None,
+            150,
+            note="figures added up from the tallies on every view, as with no cache configured",
+            settings={"DASHBOARD_CACHE_SECONDS": 0},
+        ),
+        Case("Dashboard, cached figures", "/", None, 100),
         Case(
             "Dashboard, first view after a write",
             "/",
             None,
-            100,
-            note="the earlier figures shown while a background thread recomputes them",
-            before=lambda: Meeting.objects.get(pk=p["detail"]).save(),
+            150,
+            note="the write moves the tallies on, so the figures are added up again",
+            before=lambda: Meeting.objects.filter(pk=p["detail"]).update(status="held"),
         ),
         Case("Person page", f"/people/{p['person']}/", None, None),
-        Case(f"Country page ({c})", f"/countries/{c}/", None, None),
+        *(
+            Case(f"Country page, {label} ({code})", f"/countries/{code}/", None, None, of_unfiltered=3)
+            for label, (code, _) in zip(("rarest", "most frequent"), p["ends"]["country"], strict=True)
+        ),
         Case(
             "Meeting create (10 attendees, 6 topics, 5 actions)",
             "/meetings/new/",
@@ -342,6 +484,35 @@ def request(client: Client, case: Case, path: str) -> int:
     if response.status_code != 200:
         raise SystemExit(f"{case.name}: {path} answered {response.status_code}")
     return response.status_code
+
+
+def explain_slowest(client: Client, case: Case) -> str:
+    """EXPLAIN (ANALYZE, BUFFERS) of the slowest query of one request, cut to its main lines."""
+    timed = []
+
+    def record(execute, sql, params, many, context):
+        started = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            timed.append((time.perf_counter() - started, sql, params))
+
+    if case.before:
+        case.before()
+    with connection.execute_wrapper(record):
+        request(client, case, case.app)
+    seconds, sql, params = max(
+        (t for t in timed if t[1].lstrip().upper().startswith("SELECT")), default=(0, "", ())
+    )
+    if not sql:
+        return ""
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN (ANALYZE, BUFFERS) {sql}", params)
+        plan = [row[0] for row in cursor.fetchall()]
+    kept = [line for line in plan if "->" in line or not line.startswith(" ")][:14]
+    kept += [line for line in plan if line.startswith(("Planning Time", "Execution Time"))]
+    slowest = f"slowest of {len(timed)} queries: {seconds * 1000:.0f} ms in the request"
+    return slowest + "\n" + "\n".join(dict.fromkeys(kept))
 
 
 def measure(
@@ -429,6 +600,7 @@ def table(results: list[Result], export: list[dict], export_url: str) -> list[st
         "| admin ÷ app (p50) | target | met |",
         "|---|---|---|---|---|---|---|---|",
     ]
+    unfiltered = next((Result.p(r.app, 0.95) for r in results if r.case.name == UNFILTERED), None)
     for r in results:
         app50, app95 = Result.p(r.app, 0.5), Result.p(r.app, 0.95)
         if r.admin:
@@ -446,8 +618,13 @@ def table(results: list[Result], export: list[dict], export_url: str) -> list[st
         if r.case.admin_factor and ratio is not None:
             targets.append(f"≥ {r.case.admin_factor:g}× admin")
             met.append(ratio >= r.case.admin_factor)
-        if r.case.admin_factor and r.app_queries > 12:  # lists: at most 12 queries a page
-            met.append(False)
+        if r.case.of_unfiltered and unfiltered:
+            targets.append(f"p95 ≤ {r.case.of_unfiltered:g}× unfiltered ({app95 / unfiltered:.1f}×)")
+            met.append(app95 <= r.case.of_unfiltered * unfiltered)
+        limit = r.case.max_queries or (12 if r.case.admin_factor or r.case.of_unfiltered else None)
+        if limit:  # lists (and the meeting page): at most 12 queries
+            targets.append(f"≤ {limit} queries")
+            met.append(r.app_queries <= limit)
         verdict = "—" if not met else ("yes" if all(met) else "**no**")
         note = f" ({r.case.note})" if r.case.note else ""
         lines.append(
@@ -492,7 +669,13 @@ def machine() -> str:
 
 
 def write_markdown(
-    path: Path, lines: list[str], p: dict, runs: int, counts: dict, started: datetime.datetime
+    path: Path,
+    lines: list[str],
+    p: dict,
+    runs: int,
+    counts: dict,
+    started: datetime.datetime,
+    results: list[Result],
 ):
     header = f"""# Benchmarks
 
@@ -514,12 +697,28 @@ admin user would add it). Timings on this shared machine vary by up to 40% betwe
 compare the ratios, which come from one run. The CSV export runs in a child process so
 its peak RSS is its own.
 
-Parameters chosen from the data: country `{p["country"]}` (takes part in about 2% of the
-meetings), topic "{p["topic"].name}" with its subtopics, dates {p["date_after"]} to
-{p["date_before"]}, meeting #{p["detail"]}, person #{p["person"]}.
+Parameters chosen from the data: each filter at both ends of its distribution (the rarest
+and the most frequent country, organisation, person and topic, counted in this data, and
+words in about 0.01% and 20% of the meetings by their search documents in a fixed tenth of
+them), each held to 3× the unfiltered list's p95 from the same run; topic
+"{p["topic"].name}" with its subtopics, dates {p["date_after"]} to {p["date_before"]},
+meeting #{p["detail"]} (the latest multilateral held with six or more attendees) and the
+meetings whose pages cost most, person #{p["person"]} (the median by meetings attended).
 
 """
-    path.write_text(header + "\n".join(lines) + "\n")
+    plans = [
+        f"**{r.case.name}** (p95 {fmt(Result.p(r.app, 0.95))} ms)\n\n```\n{r.plan}\n```\n"
+        for r in results
+        if r.plan
+    ]
+    if plans:
+        plans.insert(
+            0,
+            f"## Query plans of the cases over {PLAN_OVER_MS} ms\n\n"
+            "Each case's slowest query in one request, run again under `EXPLAIN (ANALYZE, BUFFERS)` "
+            "(its top nodes and timings).\n",
+        )
+    path.write_text(header + "\n".join(lines) + "\n\n" + "\n".join(plans))
 
 
 def main() -> None:
@@ -566,14 +765,19 @@ def main() -> None:
     for case in selected:
         print(f"… {case.name}", end="", flush=True)
         result = Result(case)
-        if case.post is not None:
-            result.app, result.app_queries = timed_create(client, case, args.runs, args.warmup)
-        elif case.admin and not args.no_admin:
-            (result.app, result.app_queries), (result.admin, result.admin_queries) = measure(
-                client, case, [case.app, case.admin], args.runs, args.warmup
-            )
-        else:
-            ((result.app, result.app_queries),) = measure(client, case, [case.app], args.runs, args.warmup)
+        with override_settings(**(case.settings or {})):
+            if case.post is not None:
+                result.app, result.app_queries = timed_create(client, case, args.runs, args.warmup)
+            elif case.admin and not args.no_admin:
+                (result.app, result.app_queries), (result.admin, result.admin_queries) = measure(
+                    client, case, [case.app, case.admin], args.runs, args.warmup
+                )
+            else:
+                ((result.app, result.app_queries),) = measure(
+                    client, case, [case.app], args.runs, args.warmup
+                )
+            if Result.p(result.app, 0.95) > PLAN_OVER_MS and case.post is None:
+                result.plan = explain_slowest(client, case)
         print(
             f"\r{case.name}: app {fmt(Result.p(result.app, 0.5))} ms ({result.app_queries} queries)"
             + (f", admin {fmt(Result.p(result.admin, 0.5))} ms" if result.admin else "")
@@ -590,7 +794,7 @@ def main() -> None:
     print()
     print("\n".join(lines))
     if args.output != "-":
-        write_markdown(Path(args.output), lines, params, args.runs, counts, started)
+        write_markdown(Path(args.output), lines, params, args.runs, counts, started, results)
         print(f"\nWritten to {args.output}")
 
 

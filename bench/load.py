@@ -24,6 +24,7 @@ import http.client
 import os
 import random
 import re
+import resource
 import secrets
 import signal
 import statistics
@@ -267,8 +268,9 @@ def make_users(count: int) -> list[tuple[str, bool]]:
     return users
 
 
-def start_server(port: int, workers: int) -> subprocess.Popen:
+def start_server(port: int, workers: int, worker_class: str, threads: int) -> subprocess.Popen:
     env = dict(os.environ)
+    env["WORKER_CLASS"], env["THREADS"] = worker_class, str(threads)
     env.setdefault("DJANGO_ENV", "production")
     env.setdefault("SECRET_KEY", "load-test-" + secrets.token_urlsafe(48))
     env.setdefault("ALLOWED_HOSTS", "127.0.0.1,localhost")
@@ -294,6 +296,22 @@ def start_server(port: int, workers: int) -> subprocess.Popen:
         time.sleep(1)
     os.killpg(server.pid, signal.SIGTERM)
     raise SystemExit("the server did not answer /healthz within two minutes")
+
+
+def session_cpu_seconds(session: int) -> float:
+    """User and system CPU used so far by the processes of a session (the server's)."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[3]) == session:  # the session id, after state, ppid, pgrp
+            total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / ticks
 
 
 def restart_postgres(at: float, stats: Stats, started: float, log: list) -> None:
@@ -332,6 +350,8 @@ def main() -> None:
     parser.add_argument("--url", help="a running server on a loopback address (default: start one)")
     parser.add_argument("--port", type=int, default=8099)
     parser.add_argument("--workers", type=int, default=5)
+    parser.add_argument("--worker-class", choices=["gthread", "sync"], default="gthread")
+    parser.add_argument("--threads", type=int, default=4, help="threads per gthread worker (default 4)")
     parser.add_argument("--restart-postgres-at", type=float, help="restart PostgreSQL this many seconds in")
     args = parser.parse_args()
 
@@ -344,7 +364,7 @@ def main() -> None:
 
     data = load_data()
     users = make_users(args.users)
-    server = None if args.url else start_server(args.port, args.workers)
+    server = None if args.url else start_server(args.port, args.workers, args.worker_class, args.threads)
     stats = Stats()
     restarts: list = []
     try:
@@ -367,12 +387,20 @@ def main() -> None:
         for thread in threads:
             thread.join(timeout=args.seconds + 2 * TIMEOUT + 60)
         elapsed = time.monotonic() - started
+        server_cpu = session_cpu_seconds(server.pid) if server is not None else None
     finally:
         if server is not None:
             os.killpg(server.pid, signal.SIGTERM)
             server.wait(timeout=30)
 
     report(stats, elapsed, args, restarts)
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    print(
+        f"\nCPU over the run: the load generator (this process) {own.ru_utime + own.ru_stime:.0f} s"
+        + (f", the server's processes {server_cpu:.0f} s" if server_cpu is not None else "")
+        + f", of {elapsed * (os.cpu_count() or 1):.0f} core-seconds on {os.cpu_count()} cores"
+        f" (load average {os.getloadavg()[0]:.1f} at the end)"
+    )
     problems = verify_saves(stats.saved)
     print(f"\nAcknowledged saves: {len(stats.saved)}; checked in the database: ", end="")
     print("all there, whole." if not problems else "PROBLEMS")
@@ -386,7 +414,10 @@ def report(stats: Stats, elapsed: float, args, restarts: list) -> None:
     total = sum(len(v) for v in stats.timings.values())
     errors = sum(stats.errors.values())
     every = [t for values in stats.timings.values() for t in values]
-    print(f"{args.users} simulated people for {elapsed:.0f} s")
+    server = "" if args.url else f", gunicorn {args.workers} {args.worker_class} workers"
+    if not args.url and args.worker_class == "gthread":
+        server += f" × {args.threads} threads"
+    print(f"{args.users} simulated people for {elapsed:.0f} s{server}")
     print(f"requests: {total + errors:,}  errors: {errors}  throughput: {total / elapsed:.1f} requests/s")
     if every:
         print(
