@@ -88,10 +88,21 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
 ]
 
+# Sign-in with the organisation's directory (meetings/accounts/directory.py): LDAP or
+# Active Directory when LDAP_SERVER_URI is set; see the README for every variable.
+# Local accounts (the demo's, break-glass administrators) keep working unless
+# LOCAL_SIGN_IN=false.
+LDAP_ENABLED = bool(os.environ.get("LDAP_SERVER_URI"))
+if LDAP_ENABLED:
+    from meetings.accounts.config import ldap_settings
+
+    globals().update(ldap_settings(os.environ))
+LOCAL_SIGN_IN = env_bool("LOCAL_SIGN_IN", True)
 AUTHENTICATION_BACKENDS = [
     # First: refuses a throttled try before any backend checks its password.
     "meetings.accounts.throttling.ThrottledBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    *(["meetings.accounts.directory.DirectoryBackend"] if LDAP_ENABLED else []),
+    "meetings.accounts.backends.LocalAccounts",
 ]
 
 ROOT_URLCONF = "config.urls"

@@ -39,8 +39,14 @@ def log_sign_in_failure(sender, credentials, request=None, **kwargs) -> None:
         )
         sign_in_event(request, Event.Kind.LOCKED_OUT, username, reason=refusal.reason)
         return
+    reason = getattr(request, "directory_refusal", None)
+    if reason is not None:
+        logger.warning("sign-in refused by the directory user=%s address=%s", username, _address(request))
+        sign_in_event(request, Event.Kind.DIRECTORY_REFUSED, username, reason=reason)
+        return
     logger.warning("sign-in failed user=%s address=%s", username, _address(request))
-    sign_in_event(request, Event.Kind.SIGN_IN_FAILED, username, **getattr(request, "sign_in_detail", {}))
+    detail = {"directory": "unreachable"} if getattr(request, "directory_down", False) else {}
+    sign_in_event(request, Event.Kind.SIGN_IN_FAILED, username, **detail)
     if getattr(request, "axes_locked_out", False):
         logger.warning("sign-in locked user=%s address=%s", username, _address(request))
         sign_in_event(request, Event.Kind.LOCKED_OUT, username, reason="name-and-address")

@@ -4,6 +4,8 @@ from urllib.parse import urlparse
 
 import pytest
 
+from tests.directory_server import directory_server  # noqa: F401  (the fixture)
+
 pytestmark = pytest.mark.browser
 
 
@@ -74,3 +76,16 @@ def test_an_administrator_sets_up_an_authenticator_at_sign_in(page, live_server,
     page.get_by_role("button", name="Confirm and sign in").click()
     page.wait_for_url(f"{live_server.url}/")
     page.get_by_role("navigation", name="Main").wait_for()
+
+
+def test_a_person_signs_in_with_their_directory_account(page, live_server, settings, directory_server):  # noqa: F811
+    from tests.test_directory_sign_in import use_directory
+
+    use_directory(settings, directory_server)
+    page.goto(f"{live_server.url}/")
+    page.get_by_label("Username").fill("brian")
+    page.get_by_label("Password").fill("brian-directory-pass")
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(f"{live_server.url}/")
+    page.get_by_role("navigation", name="Main").wait_for()
+    assert "Brian Kiprop" in page.get_by_role("navigation", name="Main").inner_text()

@@ -19,7 +19,7 @@ from django_otp.oath import TOTP
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-LOCAL_BACKEND = "django.contrib.auth.backends.ModelBackend"
+LOCAL_BACKEND = "meetings.accounts.backends.LocalAccounts"
 PENDING = "sign_in_pending"
 PENDING_SECONDS = 5 * 60
 RECOVERY_CODES = 10

@@ -17,7 +17,7 @@ from django.utils.http import urlencode
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from meetings.accounts import mfa, throttling
+from meetings.accounts import directory, mfa, throttling
 from meetings.accounts.permissions import administrator_required
 from meetings.audit.models import Event
 from meetings.audit.record import sign_in_event
@@ -35,6 +35,10 @@ class SignInForm(AuthenticationForm):
             refusal = getattr(self.request, "sign_in_refusal", None)
             if refusal is not None and refusal.reason != "name-and-address":
                 raise ValidationError(refusal.message, code="throttled") from None
+            if getattr(self.request, "directory_refusal", None):
+                raise ValidationError(directory.NO_ROLE, code="no_role") from None
+            if getattr(self.request, "directory_down", False):
+                raise ValidationError(directory.DIRECTORY_DOWN, code="directory_down") from None
             raise
 
 
