@@ -97,11 +97,18 @@ if LDAP_ENABLED:
     from meetings.accounts.config import ldap_settings
 
     globals().update(ldap_settings(os.environ))
+# OpenID Connect (meetings/accounts/oidc.py) when OIDC_CLIENT_ID is set.
+OIDC_ENABLED = bool(os.environ.get("OIDC_CLIENT_ID"))
+if OIDC_ENABLED:
+    from meetings.accounts.config import oidc_settings, origin
+
+    globals().update(oidc_settings(os.environ))
 LOCAL_SIGN_IN = env_bool("LOCAL_SIGN_IN", True)
 AUTHENTICATION_BACKENDS = [
     # First: refuses a throttled try before any backend checks its password.
     "meetings.accounts.throttling.ThrottledBackend",
     *(["meetings.accounts.directory.DirectoryBackend"] if LDAP_ENABLED else []),
+    *(["meetings.accounts.oidc.ProviderBackend"] if OIDC_ENABLED else []),
     "meetings.accounts.backends.LocalAccounts",
 ]
 
@@ -385,6 +392,9 @@ SECURE_CSP = {
     "base-uri": [CSP.SELF],
     "object-src": [CSP.NONE],
 }
+if OIDC_ENABLED and os.environ.get("OIDC_END_SESSION_ENDPOINT"):
+    # Signing out (a form) ends at the provider, which ends its own session there.
+    SECURE_CSP["form-action"].append(origin(os.environ["OIDC_END_SESSION_ENDPOINT"]))
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"

@@ -31,7 +31,7 @@ def log_sign_in(sender, request, user, **kwargs) -> None:
 
 @receiver(user_login_failed)
 def log_sign_in_failure(sender, credentials, request=None, **kwargs) -> None:
-    username = credentials.get("username", "?")
+    username = credentials.get("username") or getattr(request, "sign_in_name", "?")
     refusal = getattr(request, "sign_in_refusal", None)
     if refusal is not None:
         logger.warning(

@@ -5,6 +5,7 @@ from urllib.parse import urlparse
 import pytest
 
 from tests.directory_server import directory_server  # noqa: F401  (the fixture)
+from tests.oidc_server import oidc_provider  # noqa: F401  (the fixture)
 
 pytestmark = pytest.mark.browser
 
@@ -89,3 +90,32 @@ def test_a_person_signs_in_with_their_directory_account(page, live_server, setti
     page.wait_for_url(f"{live_server.url}/")
     page.get_by_role("navigation", name="Main").wait_for()
     assert "Brian Kiprop" in page.get_by_role("navigation", name="Main").inner_text()
+
+
+def test_a_person_signs_in_with_the_ministrys_provider_and_out_of_both(
+    page,
+    live_server,
+    settings,
+    oidc_provider,  # noqa: F811
+):
+    from tests.test_oidc_sign_in import use_provider
+
+    use_provider(settings, oidc_provider)
+    requested = []
+    page.on("request", lambda request: requested.append(request.url))
+    page.goto(f"{live_server.url}/meetings/")
+    page.get_by_role("link", name="Sign in with Ministry sign-in").click()
+    page.get_by_label("Provider username").fill("olivia")
+    page.get_by_label("Provider password").fill("olivia-provider-pass")
+    page.get_by_role("button", name="Sign in to the provider").click()
+    page.wait_for_url(f"{live_server.url}/meetings/")
+    assert "Olivia Barasa" in page.get_by_role("navigation", name="Main").inner_text()
+    authorize = next(url for url in requested if "/o/authorize/" in url)
+    assert "code_challenge_method=S256" in authorize
+
+    page.get_by_role("button", name="Olivia Barasa").click()
+    page.get_by_role("button", name="Sign out").click()
+    page.wait_for_url(f"{live_server.url}/accounts/login/")
+    assert any(url.startswith(f"{oidc_provider.url}/o/logout/") for url in requested)
+    page.get_by_role("link", name="Sign in with Ministry sign-in").click()
+    page.get_by_label("Provider username").wait_for()  # the provider asks for its password again

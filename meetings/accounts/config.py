@@ -21,6 +21,12 @@ def pairs(text: str) -> list[tuple[str, str]]:
     return found
 
 
+def origin(url: str) -> str:
+    """``https://idp.mod.example/realms/x/logout`` → ``https://idp.mod.example``."""
+    scheme, _, rest = url.partition("://")
+    return f"{scheme}://{rest.split('/', 1)[0]}"
+
+
 def ldap_settings(env: Mapping[str, str]) -> dict:
     """The django-auth-ldap settings (``AUTH_LDAP_*``) and the app's group mappings."""
     import ldap
@@ -68,4 +74,30 @@ def ldap_settings(env: Mapping[str, str]) -> dict:
         "LDAP_ROLE_GROUPS": pairs(env.get("LDAP_ROLE_GROUPS", "")),
         "LDAP_CLEARANCE_GROUPS": pairs(env.get("LDAP_CLEARANCE_GROUPS", "")),
         "LDAP_CLEARANCE_ATTRIBUTE": env.get("LDAP_CLEARANCE_ATTRIBUTE", ""),
+    }
+
+
+def oidc_settings(env: Mapping[str, str]) -> dict:
+    """mozilla-django-oidc's settings (``OIDC_OP_*``, ``OIDC_RP_*``) and the app's mappings."""
+    return {
+        "OIDC_RP_CLIENT_ID": env["OIDC_CLIENT_ID"],
+        "OIDC_RP_CLIENT_SECRET": env.get("OIDC_CLIENT_SECRET", ""),
+        "OIDC_OP_AUTHORIZATION_ENDPOINT": env["OIDC_AUTHORIZATION_ENDPOINT"],
+        "OIDC_OP_TOKEN_ENDPOINT": env["OIDC_TOKEN_ENDPOINT"],
+        "OIDC_OP_USER_ENDPOINT": env["OIDC_USERINFO_ENDPOINT"],
+        "OIDC_OP_JWKS_ENDPOINT": env["OIDC_JWKS_ENDPOINT"],
+        "OIDC_END_SESSION_ENDPOINT": env.get("OIDC_END_SESSION_ENDPOINT", ""),
+        "OIDC_RP_SIGN_ALGO": env.get("OIDC_SIGN_ALGORITHM", "RS256"),
+        "OIDC_RP_SCOPES": env.get("OIDC_SCOPES", "openid email profile"),
+        "OIDC_USE_PKCE": True,
+        "OIDC_STORE_ID_TOKEN": True,  # sent back to the provider to end its session too
+        "OIDC_VERIFY_SSL": env.get("OIDC_CA_FILE") or True,
+        "OIDC_TIMEOUT": int(env.get("OIDC_TIMEOUT_SECONDS", "10")),
+        "OIDC_PROVIDER_NAME": env.get("OIDC_PROVIDER_NAME", "your organisation"),
+        "OIDC_USERNAME_CLAIM": env.get("OIDC_USERNAME_CLAIM", "preferred_username"),
+        "OIDC_GROUPS_CLAIM": env.get("OIDC_GROUPS_CLAIM", "groups"),
+        "OIDC_ROLE_GROUPS": pairs(env.get("OIDC_ROLE_GROUPS", "")),
+        "OIDC_CLEARANCE_GROUPS": pairs(env.get("OIDC_CLEARANCE_GROUPS", "")),
+        "OIDC_CLEARANCE_CLAIM": env.get("OIDC_CLEARANCE_CLAIM", ""),
+        "LOGIN_REDIRECT_URL_FAILURE": "/accounts/login/",
     }

@@ -6,18 +6,20 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import BACKEND_SESSION_KEY
 from django.contrib.auth import login as auth_login
+from django.contrib.auth import logout as auth_logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render, resolve_url
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
+from mozilla_django_oidc import views as oidc_views
 
-from meetings.accounts import directory, mfa, throttling
+from meetings.accounts import directory, mfa, oidc, throttling
 from meetings.accounts.permissions import administrator_required
 from meetings.audit.models import Event
 from meetings.audit.record import sign_in_event
@@ -47,6 +49,12 @@ class SignInView(auth_views.LoginView):
     goes on to the code step; everyone else is signed in here."""
 
     form_class = SignInForm
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        if settings.OIDC_ENABLED:
+            context["provider_name"] = settings.OIDC_PROVIDER_NAME
+        return context
 
     def form_valid(self, form):
         user = form.get_user()
@@ -177,6 +185,31 @@ def two_factor(request: HttpRequest) -> HttpResponse:
         context.update(qr=mfa.qr_code(device), secret=mfa.secret(device))
     context["new_codes"] = request.session.pop(NEW_CODES, None)
     return render(request, "accounts/two_factor.html", context)
+
+
+def _when_configured(view):
+    """An OpenID Connect view, answering 404 until a provider is configured."""
+
+    @login_not_required
+    def wrapped(request, *args, **kwargs):
+        if not settings.OIDC_ENABLED:
+            raise Http404("No OpenID Connect provider is configured.")
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+oidc_start = _when_configured(oidc_views.OIDCAuthenticationRequestView.as_view())
+oidc_callback = _when_configured(oidc_views.OIDCAuthenticationCallbackView.as_view())
+
+
+@login_not_required
+@require_POST
+def sign_out(request: HttpRequest) -> HttpResponse:
+    """Ends the app's session, and the provider's too for people who signed in there."""
+    provider = oidc.provider_sign_out_url(request)
+    auth_logout(request)
+    return redirect(provider or resolve_url(settings.LOGOUT_REDIRECT_URL))
 
 
 def admin_sign_in(request: HttpRequest) -> HttpResponse:
