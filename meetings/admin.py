@@ -7,7 +7,7 @@ from django.db import router
 from django.urls import reverse
 from django.utils.html import format_html
 
-from meetings import classification, models
+from meetings import classification, models, services
 
 HIDDEN_DEPENDANTS = "Records you are not cleared to see depend on this, so it cannot be deleted here."
 
@@ -37,6 +37,16 @@ class ClearanceAwareAdmin(admin.ModelAdmin):
         if _delete_reaches_hidden_records(objs, request.user, using):
             return [str(obj) for obj in objs], {}, set(), [HIDDEN_DEPENDANTS]
         return super().get_deleted_objects(objs, request)
+
+
+class VersionedAdmin(admin.ModelAdmin):
+    """Saves here move a record's version on, like every other write, so that a page or
+    API client holding the older version is refused instead of overwriting this change."""
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            services.record_version_claim(obj, None)
+        super().save_model(request, obj, form, change)
 
 
 @admin.register(models.User)
@@ -166,7 +176,7 @@ class MeetingSeriesAdmin(ClearanceAwareAdmin):
 
 
 @admin.register(models.Person)
-class PersonAdmin(ClearanceAwareAdmin):
+class PersonAdmin(VersionedAdmin, ClearanceAwareAdmin):
     list_display = ["name", "honorific", "title", "organization", "country", "email"]
     list_filter = ["country"]
     search_fields = ["name", "title", "email"]
@@ -174,7 +184,7 @@ class PersonAdmin(ClearanceAwareAdmin):
 
 
 @admin.register(models.Organization)
-class OrganizationAdmin(ClearanceAwareAdmin):
+class OrganizationAdmin(VersionedAdmin, ClearanceAwareAdmin):
     list_display = ["name", "acronym", "kind", "country", "parent", "contact_email"]
     list_filter = ["kind", "country"]
     search_fields = ["name", "acronym", "contact_email"]
@@ -182,7 +192,7 @@ class OrganizationAdmin(ClearanceAwareAdmin):
 
 
 @admin.register(models.Topic)
-class TopicAdmin(ClearanceAwareAdmin):
+class TopicAdmin(VersionedAdmin, ClearanceAwareAdmin):
     list_display = ["name", "parent"]
     search_fields = ["name", "description"]
     autocomplete_fields = ["parent"]

@@ -8,6 +8,7 @@ which also serve the "add new" dialogs of the meeting page.
 
 from __future__ import annotations
 
+import datetime
 import zoneinfo
 from functools import cache
 from html import escape
@@ -556,6 +557,17 @@ class ActionForm(RowForm):
         return data
 
 
+def check_due_date(form: ActionForm, start: datetime.date) -> bool:
+    """Puts the error on an action form due before its meeting's ``start``; whether it did."""
+    due = form.cleaned_data.get("due_date")
+    if due and due < start:
+        form.add_error(
+            "due_date", f"The due date cannot be before the meeting ({date_format(start, 'j M Y')})."
+        )
+        return True
+    return False
+
+
 class SourceForm(RowForm):
     text = TextField(
         required=False,
@@ -748,12 +760,7 @@ class MeetingEditor:
         start = self.form.cleaned_data.get("start_date") if hasattr(self.form, "cleaned_data") else None
         if start:
             for form in self.formsets["actions"].kept_forms():
-                due = form.cleaned_data.get("due_date")
-                if due and due < start:
-                    form.add_error(
-                        "due_date",
-                        f"The due date cannot be before the meeting ({date_format(start, 'j M Y')}).",
-                    )
+                if check_due_date(form, start):
                     results.append(False)
         return all(results)
 
@@ -855,7 +862,26 @@ class DuplicateGuardMixin:
         return str(record)
 
 
-class PersonForm(DuplicateGuardMixin, StyledFormMixin, forms.ModelForm):
+class VersionedFormMixin:
+    """A hidden ``version``, the one the person opened: saving moves it on, and refuses
+    (``services.VersionConflict``) when someone saved the record meanwhile. Left out (an
+    import), the version still moves on. Save inside a transaction."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["version"] = forms.IntegerField(
+            widget=forms.HiddenInput, required=False, min_value=1, max_value=2**31 - 1
+        )
+        if self.instance.pk and not self.is_bound:
+            self.initial["version"] = self.instance.version
+
+    def save(self, commit=True):
+        if commit:
+            services.record_version_claim(self.instance, self.cleaned_data.get("version"))
+        return super().save(commit)
+
+
+class PersonForm(VersionedFormMixin, DuplicateGuardMixin, StyledFormMixin, forms.ModelForm):
     country_fields = ("country",)
     confirm_label = "This is a different person from those listed"
     notes = TextField(required=False, max_length=LONG_TEXT, widget=textarea(3, LONG_TEXT))
@@ -890,7 +916,7 @@ class PersonQuickForm(PersonForm):
         fields = ["name", "country", "organization", "title"]
 
 
-class OrganizationForm(DuplicateGuardMixin, StyledFormMixin, forms.ModelForm):
+class OrganizationForm(VersionedFormMixin, DuplicateGuardMixin, StyledFormMixin, forms.ModelForm):
     country_fields = ("country",)
     confirm_label = "This is a different organisation from those listed"
 
@@ -923,7 +949,7 @@ class OrganizationQuickForm(OrganizationForm):
         fields = ["name", "acronym", "kind", "country"]
 
 
-class TopicForm(StyledFormMixin, forms.ModelForm):
+class TopicForm(VersionedFormMixin, StyledFormMixin, forms.ModelForm):
     description = TextField(required=False, max_length=LONG_TEXT, widget=textarea(3, LONG_TEXT))
     related_countries = forms.MultipleChoiceField(
         required=False, widget=ChoicesSelectMultiple, error_messages=unknown_country()

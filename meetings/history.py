@@ -243,6 +243,31 @@ def meeting_changes_since(meeting: Meeting, version: int, user: User | None = No
     return History([e for e in history if last is None or e.when > last.history_date], history.withheld)
 
 
+def changes_since(instance, version: int, user: User | None = None) -> History:
+    """What was written to a person, organisation, topic or action after it stood at
+    ``version``, newest first: for a writer whose save was refused because it started there.
+    An action's entries include its parties, and carry its meeting's marking."""
+    model = type(instance)
+    later = model.history.filter(id=instance.pk, version__gt=version).order_by("history_date").first()
+    if later is None:
+        return History([])
+    rows = {model: _rows(model, id=instance.pk)}
+    markings = targets = None
+    if isinstance(instance, Action):
+        rows[ActionParty] = _rows(ActionParty, action_id=instance.pk)
+        markings = _Markings(_rows(Meeting, id=instance.meeting_id))
+        targets = _Targets(user, rows)
+    entries = [
+        entry
+        for entry_model, model_rows in rows.items()
+        for entry in _entries(entry_model, model_rows, targets=targets, markings=markings)
+        if entry.when >= later.history_date
+    ]
+    entries.sort(key=lambda entry: entry.when, reverse=True)
+    shown = [entry for entry in entries if user is None or entry.marking <= user.clearance]
+    return History(shown, withheld=len(shown) < len(entries))
+
+
 def _quoted(text: str, limit: int = 60) -> str:
     text = text.replace("\n", " ")
     return f"“{text if len(text) <= limit else text[: limit - 1] + '…'}”"

@@ -89,6 +89,16 @@ def _choice_labels(field, language: str | None) -> dict:
     return dict(make_hashable(field.flatchoices))
 
 
+class Versioned(models.Model):
+    """A record whose version moves on by one with every save, so that a writer holding an
+    older one is refused rather than overwriting what it never saw (``services.version_claim``)."""
+
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    class Meta:
+        abstract = True
+
+
 class TreeNode(ChoiceLabels):
     """A record with a parent of its own kind; refuses to become its own ancestor."""
 
@@ -109,7 +119,7 @@ class TreeNode(ChoiceLabels):
         return chain
 
 
-class Organization(TreeNode):
+class Organization(Versioned, TreeNode):
     class Kind(models.TextChoices):
         MINISTRY = "ministry", "Ministry"
         ARMED_FORCE = "armed_force", "Armed force"
@@ -147,7 +157,7 @@ class Organization(TreeNode):
         return reverse("organization-detail", args=[self.pk])
 
 
-class Person(ChoiceLabels):
+class Person(Versioned, ChoiceLabels):
     name = models.CharField(max_length=150, validators=[single_line])
     honorific = models.CharField(
         max_length=60, blank=True, help_text="e.g. Hon., Dr, Maj Gen", validators=[single_line]
@@ -180,7 +190,7 @@ class Person(ChoiceLabels):
         return reverse("person-detail", args=[self.pk])
 
 
-class Topic(TreeNode):
+class Topic(Versioned, TreeNode):
     name = models.CharField(max_length=120, validators=[single_line])
     parent = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
@@ -497,7 +507,7 @@ class ActionQuerySet(MeetingScopedQuerySet):
         return self.open().filter(due_date__gte=today, due_date__lte=today + datetime.timedelta(days=days))
 
 
-class Action(ChoiceLabels):
+class Action(Versioned, ChoiceLabels):
     class Status(models.TextChoices):
         PROPOSED = "proposed", "Proposed"
         AGREED = "agreed", "Agreed"

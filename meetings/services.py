@@ -37,6 +37,7 @@ from meetings.models import (
     Source,
     Topic,
     User,
+    Versioned,
 )
 
 # Errors ---------------------------------------------------------------------------------
@@ -56,8 +57,57 @@ class MeetingConflict(SaveRefused):
         self.current = current
 
 
+class VersionConflict(SaveRefused):
+    """Someone else saved a person, organisation, topic or action after this person read it."""
+
+    def __init__(self, current: models.Model):
+        super().__init__(
+            f"Someone else saved this {current._meta.verbose_name} since you read it. Nothing was saved."
+        )
+        self.current = current
+
+
 class DeleteRefused(Exception):
     """A record is still used elsewhere; the message explains where."""
+
+
+# Versions -------------------------------------------------------------------------------
+
+
+def version_claim(record: Versioned, expected: int | None = None, *, stored=None) -> bool:
+    """Move the stored version of ``record`` on by one, and ``record.version`` with it.
+
+    With ``expected`` (the version the writer read), only from that version: whether it
+    was still the stored one. The conditional UPDATE is atomic in the database, so of two
+    writers holding the same version exactly one succeeds, on SQLite and PostgreSQL alike.
+    Without, the version simply moves on (the admin, carrying over, a status change).
+    ``stored`` narrows the records the writer may reach (``visible_to``).
+    """
+    rows = (stored if stored is not None else type(record)._base_manager).filter(pk=record.pk)
+    if expected is not None:
+        if not rows.filter(version=expected).update(version=F("version") + 1):
+            return False
+        record.version = expected + 1
+        return True
+    if not rows.update(version=F("version") + 1):
+        return False
+    record.version = rows.values_list("version", flat=True).get()
+    return True
+
+
+def record_version_claim(record: Versioned, expected: int | None, *, stored=None) -> None:
+    """``version_claim`` for a stored record, refusing with ``VersionConflict`` (or, when the
+    record is gone or out of reach, ``SaveRefused``)."""
+    if record.pk is None:
+        record.version = 1
+        return
+    if version_claim(record, expected, stored=stored):
+        return
+    current = (stored if stored is not None else type(record)._base_manager).filter(pk=record.pk).first()
+    if current is None:
+        noun = record._meta.verbose_name
+        raise SaveRefused(f"This {noun} was deleted, or is no longer visible to you. Nothing was saved.")
+    raise VersionConflict(current)
 
 
 # Meeting saving -------------------------------------------------------------------------
@@ -207,6 +257,10 @@ def _create_with_history(user: User, rows: list[models.Model], new_rows: list) -
 
 def _write_actions(user: User, meeting: Meeting, actions: Rows[ActionInput], new_rows: list) -> None:
     existing = {item.action.pk for item in actions.save if item.action.pk is not None}
+    for item in actions.save:
+        # The meeting's version, claimed above, already keeps other writers of its rows out.
+        if item.action.pk is not None:
+            item.action.version += 1
     _write_rows(
         user, meeting, Rows(save=[item.action for item in actions.save], delete=actions.delete), new_rows
     )
@@ -389,11 +443,60 @@ def action_update_status(
     action.completion_note = completion_note
     try:
         with transaction.atomic():
-            action.save(update_fields=["status", "completed_on", "completion_note", "updated_at"])
+            # The meeting first, as every write of a meeting's rows locks it: no deadlock.
             Meeting.objects.filter(pk=action.meeting_id).update(version=F("version") + 1)
+            record_version_claim(action, None)
+            action.save(update_fields=["status", "completed_on", "completion_note", "version", "updated_at"])
     except IntegrityError as error:
         raise SaveRefused("A done action needs the date it was done.") from error
     return action
+
+
+def action_save(
+    *,
+    user: User,
+    action: Action,
+    countries: Iterable[str],
+    organizations: Iterable[Organization],
+    expected_version: int | None = None,
+) -> Action:
+    """Save one action with the countries and organisations responsible for it, all or
+    nothing, without saving the rest of its meeting.
+
+    A stored action is written only from ``expected_version`` (``VersionConflict``
+    otherwise); its version and its meeting's move on by one, so a meeting page opened
+    earlier cannot put the old action back.
+    """
+    _require_editor(user)
+    if not Meeting.objects.visible_to(user).filter(pk=action.meeting_id).exists():
+        raise PermissionDenied
+    is_new = action.pk is None
+    new_rows: list[models.Model] = []
+    try:
+        with transaction.atomic():
+            Meeting.objects.filter(pk=action.meeting_id).update(version=F("version") + 1)
+            record_version_claim(action, expected_version, stored=Action.objects.visible_to(user))
+            action.save()
+            parties = _party_changes(action, countries, organizations, stored=not is_new)
+            _create_with_history(user, parties, new_rows)
+    except IntegrityError as error:
+        if is_new:
+            action.pk = None
+        raise SaveRefused(
+            "The action could not be saved: a record it names was changed or deleted meanwhile. "
+            "Nothing was saved."
+        ) from error
+    return action
+
+
+def action_delete(*, user: User, action: Action) -> None:
+    """Remove an action from its meeting; the meeting's version moves on."""
+    _require_editor(user)
+    if not Meeting.objects.visible_to(user).filter(pk=action.meeting_id).exists():
+        raise PermissionDenied
+    with transaction.atomic():
+        Meeting.objects.filter(pk=action.meeting_id).update(version=F("version") + 1)
+        action.delete()
 
 
 # Calendar subscriptions ------------------------------------------------------------------
@@ -463,6 +566,8 @@ def actions_carry_over(
         raise SaveRefused("Tick at least one open action to carry over.")
     try:
         with transaction.atomic():
+            # The meetings first, as every write of a meeting's rows locks it: no deadlock.
+            Meeting.objects.filter(pk__in=[source.pk, target.pk]).update(version=F("version") + 1)
             originals = list(
                 Action.objects.select_for_update()
                 .filter(meeting=source, pk__in=wanted)
@@ -477,7 +582,6 @@ def actions_carry_over(
                 if not original.is_open:
                     raise SaveRefused(f"“{original}” is no longer open. Nothing was carried over.")
             copies = [_carry(original, target) for original in originals]
-            Meeting.objects.filter(pk__in=[source.pk, target.pk]).update(version=F("version") + 1)
     except IntegrityError as error:
         raise SaveRefused(
             "One of these actions was already carried over. Nothing was carried over."
@@ -498,7 +602,8 @@ def _carry(original: Action, target: Meeting) -> Action:
     for party in original.parties.all():
         ActionParty.objects.create(action=copy, country=party.country, organization_id=party.organization_id)
     original.status = Action.Status.CARRIED
-    original.save(update_fields=["status", "updated_at"])
+    record_version_claim(original, None)
+    original.save(update_fields=["status", "version", "updated_at"])
     return copy
 
 

@@ -223,7 +223,8 @@ def test_people_are_written_through_the_person_form(api):
     created = post(api, "/api/v1/people/", {"name": "J. Heapey", "country": "GB", "confirm_new": True})
     assert created.status_code == 201
     pk = created.json()["id"]
-    assert patch(api, f"/api/v1/people/{pk}/", {"title": "Minister"}).json()["title"] == "Minister"
+    changed = patch(api, f"/api/v1/people/{pk}/", {"version": 1, "title": "Minister"}).json()
+    assert (changed["title"], changed["version"]) == ("Minister", 2)
     assert Person.objects.get(pk=pk).country == "GB"
     assert api.delete(f"/api/v1/people/{pk}/").status_code == 204
 
@@ -256,25 +257,123 @@ def test_organisations_and_topics_round_trip(api):
     assert api.get(f"/api/v1/organizations/{org.json()['id']}/").json()["acronym"] == "BATUK"
 
 
-def test_actions_are_written_as_rows_of_their_meeting(api):
+def test_an_action_is_written_on_its_own_and_moves_its_meetings_version_on(api):
     meeting = MeetingFactory(start_date=datetime.date(2024, 2, 26))
     other = ActionFactory(meeting=meeting, description="Already agreed")
+    other_updated = Action.objects.get(pk=other.pk).updated_at
     created = post(
         api, "/api/v1/actions/", {"meeting": meeting.pk, "description": "Support CITSOS", "countries": ["GB"]}
     )
     assert created.status_code == 201, created.json()
     action = created.json()
-    assert action["countries"] == ["GB"] and action["meeting"] == meeting.pk
-    early = patch(api, f"/api/v1/actions/{action['id']}/", {"due_date": "2024-01-01"})
+    assert action["countries"] == ["GB"] and action["meeting"] == meeting.pk and action["version"] == 1
+    early = patch(api, f"/api/v1/actions/{action['id']}/", {"version": 1, "due_date": "2024-01-01"})
     assert early.status_code == 422
     assert "cannot be before the meeting" in early.json()["due_date"][0]
-    done = patch(api, f"/api/v1/actions/{action['id']}/", {"status": "done", "completed_on": "2024-05-01"})
+    done = patch(
+        api,
+        f"/api/v1/actions/{action['id']}/",
+        {"version": 1, "status": "done", "completed_on": "2024-05-01"},
+    )
     assert done.status_code == 200, done.json()
-    assert done.json()["status"] == "done"
+    assert (done.json()["status"], done.json()["version"], done.json()["countries"]) == ("done", 2, ["GB"])
     meeting.refresh_from_db()
-    assert meeting.version == 3  # each action write is a save of its meeting
+    assert meeting.version == 3  # the meeting page opened before either write is refused
+    assert Action.objects.get(pk=other.pk).updated_at == other_updated  # the rest of the meeting untouched
     assert api.delete(f"/api/v1/actions/{action['id']}/").status_code == 204
     assert list(meeting.actions.values_list("pk", flat=True)) == [other.pk]
+    meeting.refresh_from_db()
+    assert meeting.version == 4
+
+
+def test_a_stale_action_version_is_a_409_with_what_changed(api):
+    action = ActionFactory(description="Deliver kit", status="agreed")
+    first = patch(api, f"/api/v1/actions/{action.pk}/", {"version": 1, "status": "in_progress"})
+    assert first.status_code == 200, first.json()
+    stale = patch(api, f"/api/v1/actions/{action.pk}/", {"version": 1, "description": "Overwritten"})
+    assert stale.status_code == 409
+    body = stale.json()
+    assert body["current_version"] == 2
+    assert "since you read it" in body["detail"]
+    changes = [change for entry in body["changes"] for change in entry["changes"]]
+    assert {"field": "status", "old": "Agreed", "new": "In progress"} in changes
+    action.refresh_from_db()
+    assert (action.description, action.status, action.version) == ("Deliver kit", "in_progress", 2)
+
+
+def test_put_requires_what_the_schema_requires_and_patch_changes_only_what_it_is_given(api):
+    person = PersonFactory()
+    action = ActionFactory(responsible_person=person, due_date=datetime.date(2099, 1, 1), status="blocked")
+    empty = api.put(f"/api/v1/actions/{action.pk}/", {}, content_type="application/json")
+    assert empty.status_code == 400
+    assert set(empty.json()) == {"description", "version"}
+    patched = patch(api, f"/api/v1/actions/{action.pk}/", {"version": 1, "completion_note": "Half"})
+    assert patched.status_code == 200
+    assert (patched.json()["responsible_person"], patched.json()["status"]) == (person.pk, "blocked")
+    replaced = api.put(
+        f"/api/v1/actions/{action.pk}/",
+        {"version": 2, "description": "Anew"},
+        content_type="application/json",
+    )
+    assert replaced.status_code == 200, replaced.json()
+    body = replaced.json()
+    assert (body["description"], body["responsible_person"], body["due_date"]) == ("Anew", None, None)
+    assert (body["status"], body["completion_note"]) == ("agreed", "")
+
+
+def test_an_actions_meeting_is_set_once(api):
+    action = ActionFactory()
+    elsewhere = MeetingFactory()
+    moved = patch(api, f"/api/v1/actions/{action.pk}/", {"version": 1, "meeting": elsewhere.pk})
+    assert moved.status_code == 422
+    assert "stays with the meeting" in moved.json()["meeting"][0]
+    schemas = api.get("/api/schema/?format=json").json()["components"]["schemas"]
+    assert "meeting" not in schemas["PatchedActionUpdateRequest"]["properties"]
+    assert "meeting" in schemas["ActionCreateRequest"]["required"]
+
+
+@pytest.mark.parametrize(
+    "url_of, field, value",
+    [
+        (lambda: f"/api/v1/people/{PersonFactory().pk}/", "title", "Chief of Staff"),
+        (lambda: f"/api/v1/organizations/{OrganizationFactory().pk}/", "acronym", "MOD"),
+        (lambda: f"/api/v1/topics/{TopicFactory().pk}/", "description", "Borders"),
+    ],
+)
+def test_people_organisations_and_topics_refuse_a_stale_version(api, url_of, field, value):
+    url = url_of()
+    assert patch(api, url, {field: value}).status_code == 400  # the version is required
+    assert patch(api, url, {"version": 1, field: value}).status_code == 200
+    stale = patch(api, url, {"version": 1, field: "Overwritten"})
+    assert stale.status_code == 409
+    assert stale.json()["current_version"] == 2
+    assert any(change["new"] == value for entry in stale.json()["changes"] for change in entry["changes"])
+    assert api.get(url).json()[field] == value
+
+
+def test_the_schema_requires_the_version_of_every_change(api):
+    schemas = api.get("/api/schema/?format=json").json()["components"]["schemas"]
+    for name in ("Meeting", "Action", "Person", "Organization", "Topic"):
+        for request in (f"{name}UpdateRequest", f"Patched{name}UpdateRequest"):
+            assert "version" in schemas[request]["required"], request
+        assert schemas[name]["properties"]["version"]["readOnly"]
+    put = schemas["MeetingUpdateRequest"]["required"]
+    assert {"title", "start_date", "attendees", "topics", "actions", "sources"} <= set(put)
+
+
+def test_put_on_a_meeting_replaces_it_rows_included(api):
+    meeting = MeetingFactory(summary="Long summary", city="Nairobi")
+    AttendanceFactory(meeting=meeting)
+    ActionFactory(meeting=meeting)
+    body = {"version": 1, "title": "Talks", "start_date": "2024-01-01"}
+    missing = api.put(f"/api/v1/meetings/{meeting.pk}/", body, content_type="application/json")
+    assert missing.status_code == 400
+    assert set(missing.json()) == {"attendees", "topics", "actions", "sources"}
+    rows = {"attendees": [], "topics": [], "actions": [], "sources": []}
+    replaced = api.put(f"/api/v1/meetings/{meeting.pk}/", body | rows, content_type="application/json")
+    assert replaced.status_code == 200, replaced.json()
+    assert (replaced.json()["summary"], replaced.json()["city"], replaced.json()["attendees"]) == ("", "", [])
+    assert meeting.actions.count() == 0
 
 
 def test_an_action_needs_a_meeting_the_person_may_see(api, editor):
@@ -697,15 +796,29 @@ def test_times_are_read_as_they_are_written_without_an_offset(api):
 def test_e_mail_addresses_are_written_through_the_api_as_the_schema_says(api):
     person = PersonFactory()
     organization = OrganizationFactory()
-    assert patch(api, f"/api/v1/people/{person.pk}/", {"email": "duale@mod.example"}).status_code == 200
-    changed = patch(api, f"/api/v1/organizations/{organization.pk}/", {"contact_email": "ir@mod.example"})
+    email = {"version": 1, "email": "duale@mod.example"}
+    assert patch(api, f"/api/v1/people/{person.pk}/", email).status_code == 200
+    contact = {"version": 1, "contact_email": "ir@mod.example"}
+    changed = patch(api, f"/api/v1/organizations/{organization.pk}/", contact)
     assert changed.status_code == 200
     person.refresh_from_db()
     organization.refresh_from_db()
     assert (person.email, organization.contact_email) == ("duale@mod.example", "ir@mod.example")
-    refused = patch(api, f"/api/v1/people/{person.pk}/", {"email": "not an address"})
+    refused = patch(api, f"/api/v1/people/{person.pk}/", {"version": 2, "email": "not an address"})
     assert refused.status_code == 400
     schemas = api.get("/api/schema/?format=json").json()["components"]["schemas"]
     assert not schemas["Person"]["properties"]["email"].get("readOnly")
-    assert "email" in schemas["PatchedPersonRequest"]["properties"]
-    assert "contact_email" in schemas["PatchedOrganizationRequest"]["properties"]
+    assert "email" in schemas["PatchedPersonUpdateRequest"]["properties"]
+    assert "contact_email" in schemas["PatchedOrganizationUpdateRequest"]["properties"]
+
+
+def test_single_line_fields_are_declared_and_refused_as_the_schema_says(api):
+    schemas = api.get("/api/schema/?format=json").json()["components"]["schemas"]
+    title = schemas["MeetingRequest"]["properties"]["title"]
+    assert title["pattern"].startswith("^[^\n\r")
+    venue = schemas["MeetingRequest"]["properties"]["venue"]
+    assert "oneOf" not in venue and venue["pattern"] == title["pattern"]
+    response = post(api, "/api/v1/meetings/", {"title": "Talks\r\nX-Injected: 1", "start_date": "2024-01-01"})
+    assert response.status_code == 400
+    assert "one line" in response.json()["title"][0]
+    assert Meeting.objects.count() == 0

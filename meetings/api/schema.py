@@ -4,6 +4,7 @@ in the one shape of ``meetings.api.errors``."""
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.plumbing import ResolvedComponent
 
+from meetings.api.fields import VersionField
 from meetings.api.serializers import HistoryEntrySerializer
 
 MESSAGES = {"type": "array", "items": {"type": "string"}}
@@ -31,6 +32,48 @@ ERRORS = {
 
 
 class ApiSchema(AutoSchema):
+    def get_request_serializer(self):
+        # A create or a change may take other fields than a record shows (``version``
+        # required, ``meeting`` set once); the answer is always the record.
+        view = self.view
+        if self.method == "POST" and getattr(view, "create_serializer_class", None):
+            return view.create_serializer_class
+        if self.method in ("PUT", "PATCH") and getattr(view, "update_serializer_class", None):
+            return view.update_serializer_class
+        return super().get_request_serializer()
+
+    def get_response_serializers(self):
+        if self.method in ("POST", "PUT", "PATCH") and getattr(self.view, "serializer_class", None):
+            return self.view.serializer_class
+        return super().get_response_serializers()
+
+    def _insert_field_validators(self, field, schema):
+        # A validator that refuses what matches a character class (no line breaks) is
+        # declared as its opposite: only those characters are excluded.
+        for validator in field.validators:
+            regex = getattr(validator, "regex", None)
+            if getattr(validator, "inverse_match", False) and "pattern" not in schema:
+                pattern = regex.pattern
+                if pattern.startswith("[") and pattern.endswith("]") and not pattern.startswith("[^"):
+                    excluded = pattern[1:-1].encode("ascii", "backslashreplace").decode()
+                    schema["pattern"] = f"^[^{excluded.replace(chr(92) + 'x', chr(92) + 'u00')}]*$"
+        super()._insert_field_validators(field, schema)
+        # Such a pattern takes the empty string already: no second option for a blank field.
+        options = schema.get("oneOf", [])
+        if len(options) == 2 and options[1] == {"type": "string", "maxLength": 0}:
+            inner = options[0]
+            if inner.get("pattern", "").startswith("^[^") and not {"format", "minLength"} & set(inner):
+                del schema["oneOf"]
+                schema.update(inner)
+
+    def _map_basic_serializer(self, serializer, direction):
+        schema = super()._map_basic_serializer(serializer, direction)
+        # A PATCH leaves every field out but the version it changes.
+        versions = [name for name, field in serializer.fields.items() if isinstance(field, VersionField)]
+        if versions and direction == "request":
+            schema["required"] = sorted({*schema.get("required", []), *versions})
+        return schema
+
     def _error_component(self) -> dict:
         history = self.resolve_serializer(HistoryEntrySerializer, "response").ref
         component = ResolvedComponent(

@@ -11,12 +11,13 @@ from __future__ import annotations
 from django.db import IntegrityError, models, transaction
 from rest_framework import serializers
 
-from meetings import classification
+from meetings import classification, services
 from meetings.api import fields
-from meetings.api.errors import Unprocessable
+from meetings.api.errors import Conflict, Unprocessable
 from meetings.api.fields import country_list, optional_country
 from meetings.api.form_data import NON_FIELD, form_errors, record_form
 from meetings.forms import MeetingForm, OrganizationForm, PersonForm, TopicForm, timezone_choices
+from meetings.history import changes_since
 from meetings.models import (
     Action,
     Attendance,
@@ -29,6 +30,7 @@ from meetings.models import (
     Topic,
 )
 
+VERSION_HELP = "Moves on by one with every save; send it back to change the record."
 CONFIRM_NEW_HELP = "Set to true to save a name that resembles an existing record's (the reply lists them)."
 
 
@@ -70,6 +72,7 @@ class FormWriter(Strict):
         return {}
 
     def _save(self):
+        request = self.context["request"]
         try:
             with transaction.atomic():
                 return self.form.save()
@@ -78,6 +81,10 @@ class FormWriter(Strict):
             raise Unprocessable(
                 {NON_FIELD: [f"This {noun} could not be saved: it clashes with a record added meanwhile."]}
             ) from error
+        except services.VersionConflict as conflict:
+            raise stale(conflict, self.form.cleaned_data["version"], request.user) from conflict
+        except services.SaveRefused as refusal:
+            raise Unprocessable({NON_FIELD: [str(refusal)]}) from refusal
 
     def create(self, validated_data):
         return self._save()
@@ -94,6 +101,7 @@ class PersonSerializer(FormWriter):
     country = optional_country()
     organization_name = serializers.StringRelatedField(source="organization", read_only=True, allow_null=True)
     confirm_new = fields.Flag(write_only=True, required=False, help_text=CONFIRM_NEW_HELP)
+    version = serializers.IntegerField(read_only=True, help_text=VERSION_HELP)
 
     class Meta:
         model = Person
@@ -108,6 +116,7 @@ class PersonSerializer(FormWriter):
             "email",
             "notes",
             "confirm_new",
+            "version",
         ]
 
 
@@ -115,25 +124,59 @@ class OrganizationSerializer(FormWriter):
     form_class = OrganizationForm
     country = optional_country()
     confirm_new = fields.Flag(write_only=True, required=False, help_text=CONFIRM_NEW_HELP)
+    version = serializers.IntegerField(read_only=True, help_text=VERSION_HELP)
 
     class Meta:
         model = Organization
-        fields = ["id", "name", "acronym", "kind", "country", "parent", "contact_email", "confirm_new"]
+        fields = [
+            "id",
+            "name",
+            "acronym",
+            "kind",
+            "country",
+            "parent",
+            "contact_email",
+            "confirm_new",
+            "version",
+        ]
 
 
 class TopicSerializer(FormWriter):
     form_class = TopicForm
     path = serializers.CharField(read_only=True, help_text="The topic under its ancestors.")
     related_countries = country_list(required=False)
+    version = serializers.IntegerField(read_only=True, help_text=VERSION_HELP)
 
     class Meta:
         model = Topic
-        fields = ["id", "name", "parent", "path", "description", "related_countries"]
+        fields = ["id", "name", "parent", "path", "description", "related_countries", "version"]
 
     def to_representation(self, instance):
         data = super().to_representation(instance)
         data["related_countries"] = [country.code for country in instance.related_countries]
         return data
+
+
+class PersonUpdateSerializer(PersonSerializer):
+    version = fields.VersionField()
+
+
+class OrganizationUpdateSerializer(OrganizationSerializer):
+    version = fields.VersionField()
+
+
+class TopicUpdateSerializer(TopicSerializer):
+    version = fields.VersionField()
+
+
+def stale(conflict: services.VersionConflict, version: int, user) -> Conflict:
+    """A 409 for a write from an old version: the current one, and what was saved since."""
+    changes = changes_since(conflict.current, version, user)
+    return Conflict(
+        str(conflict),
+        current_version=conflict.current.version,
+        changes=HistoryEntrySerializer(changes.entries, many=True).data,
+    )
 
 
 # Meetings and their rows -------------------------------------------------------------------
@@ -188,6 +231,7 @@ class ActionRowSerializer(Strict):
         source="responsible_person", read_only=True, allow_null=True
     )
     is_overdue = serializers.SerializerMethodField()
+    version = serializers.IntegerField(read_only=True, help_text=VERSION_HELP)
 
     class Meta:
         model = Action
@@ -203,6 +247,7 @@ class ActionRowSerializer(Strict):
             "countries",
             "organizations",
             "is_overdue",
+            "version",
         ]
 
     def get_is_overdue(self, action: Action) -> bool:
@@ -308,6 +353,13 @@ class ActionSerializer(ActionRowSerializer):
 
     class Meta(ActionRowSerializer.Meta):
         fields = ["id", "meeting", "meeting_title", *ActionRowSerializer.Meta.fields[1:]]
+
+
+class ActionUpdateSerializer(ActionSerializer):
+    """A change of an action. PUT replaces it: fields left out take their defaults (no
+    person, no due date, no parties). PATCH changes only what it is given."""
+
+    version = fields.VersionField()
 
 
 class ActionCreateSerializer(ActionSerializer):

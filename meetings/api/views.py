@@ -14,9 +14,10 @@ from rest_framework.views import APIView
 from meetings import services
 from meetings.api import serializers
 from meetings.api.errors import Conflict, Unprocessable
-from meetings.api.form_data import NON_FIELD, MeetingWrite, meeting_write
+from meetings.api.form_data import NON_FIELD, MeetingWrite, form_errors, meeting_write, record_form
 from meetings.audit import record as audit
 from meetings.filters import ActionFilter, MeetingFilter, OrganizationFilter, PersonFilter, TopicFilter
+from meetings.forms import ActionForm, check_due_date
 from meetings.models import (
     Action,
     ActionParty,
@@ -99,6 +100,7 @@ class RecordViewSet(viewsets.ModelViewSet):
 class PersonViewSet(RecordViewSet):
     queryset = Person.objects.all()
     serializer_class = serializers.PersonSerializer
+    update_serializer_class = serializers.PersonUpdateSerializer
     filterset_class = PersonFilter
     ordering_fields = ["name", "country", "title", "id"]
     select_related = ("organization",)
@@ -111,6 +113,7 @@ class PersonViewSet(RecordViewSet):
 class OrganizationViewSet(RecordViewSet):
     queryset = Organization.objects.all()
     serializer_class = serializers.OrganizationSerializer
+    update_serializer_class = serializers.OrganizationUpdateSerializer
     filterset_class = OrganizationFilter
     ordering_fields = ["name", "acronym", "kind", "country", "id"]
 
@@ -122,6 +125,7 @@ class OrganizationViewSet(RecordViewSet):
 class TopicViewSet(RecordViewSet):
     queryset = Topic.objects.all()
     serializer_class = serializers.TopicSerializer
+    update_serializer_class = serializers.TopicUpdateSerializer
     filterset_class = TopicFilter
     ordering_fields = ["name", "id"]
 
@@ -130,23 +134,21 @@ class TopicViewSet(RecordViewSet):
         return super().get_queryset().select_related("parent__parent__parent")
 
 
-class MeetingWriteMixin:
-    """Writes that go through the meeting page's editor and ``services.meeting_save``."""
-
-    def save_meeting(self, write: MeetingWrite, errors=lambda found: found) -> Meeting:
-        editor = write.editor
-        if not editor.is_valid():
-            raise Unprocessable(errors(write.errors()))
-        try:
-            return editor.save()
-        except services.MeetingConflict as conflict:
-            raise Conflict(
-                str(conflict),
-                current_version=conflict.current.version,
-                changes=serializers.HistoryEntrySerializer(conflict.changes.entries, many=True).data,
-            ) from conflict
-        except services.SaveRefused as refusal:
-            raise Unprocessable({NON_FIELD: [str(refusal)]}) from refusal
+def save_meeting(write: MeetingWrite) -> Meeting:
+    """A meeting written through the meeting page's editor and ``services.meeting_save``."""
+    editor = write.editor
+    if not editor.is_valid():
+        raise Unprocessable(write.errors())
+    try:
+        return editor.save()
+    except services.MeetingConflict as conflict:
+        raise Conflict(
+            str(conflict),
+            current_version=conflict.current.version,
+            changes=serializers.HistoryEntrySerializer(conflict.changes.entries, many=True).data,
+        ) from conflict
+    except services.SaveRefused as refusal:
+        raise Unprocessable({NON_FIELD: [str(refusal)]}) from refusal
 
 
 MEETING_ROWS = (
@@ -167,17 +169,13 @@ MEETING_ROWS = (
     retrieve=extend_schema(summary="A meeting with its attendees, topics, actions and sources"),
     create=extend_schema(summary="Record a meeting with its rows, all or nothing"),
     update=extend_schema(
-        summary="Replace a meeting: row lists required, other fields left out take their defaults",
-        request=serializers.MeetingUpdateSerializer,
-        responses=serializers.MeetingSerializer,
+        summary="Replace a meeting: row lists required, other fields left out take their defaults"
     ),
     partial_update=extend_schema(
-        summary="Change some of a meeting's fields or row lists; the rest stays as it is",
-        request=serializers.MeetingUpdateSerializer,
-        responses=serializers.MeetingSerializer,
+        summary="Change some of a meeting's fields or row lists; the rest stays as it is"
     ),
 )
-class MeetingViewSet(MeetingWriteMixin, RecordViewSet):
+class MeetingViewSet(RecordViewSet):
     queryset = Meeting.objects.all()
     serializer_class = serializers.MeetingSerializer
     update_serializer_class = serializers.MeetingUpdateSerializer
@@ -224,114 +222,63 @@ class MeetingViewSet(MeetingWriteMixin, RecordViewSet):
             )
         except ValidationError as error:  # a row id this meeting does not have
             raise Unprocessable(error.detail) from error
-        return self.fresh(self.save_meeting(write).pk)
+        return self.fresh(save_meeting(write).pk)
 
 
 @extend_schema_view(
     list=extend_schema(summary="Agreed actions, filtered as on /actions/"),
     retrieve=extend_schema(summary="An action"),
-    create=extend_schema(
-        summary="Add an action to a meeting",
-        request=serializers.ActionCreateSerializer,
-        responses={201: serializers.ActionSerializer},
-    ),
-    update=extend_schema(summary="Replace an action's fields"),
-    partial_update=extend_schema(summary="Change some of an action's fields"),
+    create=extend_schema(summary="Add an action to a meeting"),
+    update=extend_schema(summary="Replace an action: fields left out take their defaults"),
+    partial_update=extend_schema(summary="Change some of an action's fields; the rest stays as it is"),
     destroy=extend_schema(summary="Remove an action from its meeting"),
 )
-class ActionViewSet(MeetingWriteMixin, RecordViewSet):
-    """Actions are rows of their meeting: each write is a save of that meeting's page."""
+class ActionViewSet(RecordViewSet):
+    """One action written on its own (``services.action_save``), checked by the meeting
+    page's action form; its meeting's version moves on with it."""
 
     queryset = Action.objects.all()
     serializer_class = serializers.ActionSerializer
     create_serializer_class = serializers.ActionCreateSerializer
+    update_serializer_class = serializers.ActionUpdateSerializer
     filterset_class = ActionFilter
     ordering_fields = ["due_date", "status", "description", "id"]
     select_related = ("meeting", "responsible_person")
     prefetch_related = (Prefetch("parties", queryset=ActionParty.objects.select_related("organization")),)
 
     def perform_create(self, serializer):
-        payload = _object(self.request.data)
-        meeting_id = payload.get("meeting")
-        meetings = Meeting.objects.visible_to(self.request.user)
-        meeting = meetings.filter(pk=meeting_id).first() if _is_id(meeting_id) else None
+        meeting = (
+            Meeting.objects.visible_to(self.request.user).filter(pk=self.request.data["meeting"]).first()
+        )
         if meeting is None:
             raise Unprocessable({"meeting": ["No meeting with this id."]})
-        row = {key: value for key, value in payload.items() if key not in ("id", "meeting")}
-        write = self._save_rows(meeting, [*self._kept(meeting), row])
-        serializer.instance = self.fresh(write.editor.formsets["actions"].forms[-1].instance.pk)
+        serializer.instance = self._save(Action(meeting=meeting), partial=False)
 
     def perform_update(self, serializer):
         action = serializer.instance
-        payload = _object(self.request.data)
-        if payload.get("meeting", action.meeting_id) != action.meeting_id:
-            raise ValidationError({"meeting": ["An action stays with the meeting it was agreed at."]})
-        row = {key: value for key, value in payload.items() if key != "meeting"} | {"id": action.pk}
-        if not serializer.partial:
-            row = ACTION_DEFAULTS | row
-        others = [kept for kept in self._kept(action.meeting) if kept["id"] != action.pk]
-        self._save_rows(action.meeting, [*others, row])
-        serializer.instance = self.fresh(action.pk)
+        if self.request.data.get("meeting", action.meeting_id) != action.meeting_id:
+            raise Unprocessable({"meeting": ["An action stays with the meeting it was agreed at."]})
+        serializer.instance = self._save(action, partial=serializer.partial)
 
     def perform_destroy(self, instance):
-        others = [kept for kept in self._kept(instance.meeting) if kept["id"] != instance.pk]
-        self._save_rows(instance.meeting, others)
+        services.action_delete(user=self.request.user, action=instance)
 
-    @staticmethod
-    def _kept(meeting: Meeting) -> list[dict]:
-        return [{"id": pk} for pk in meeting.actions.values_list("pk", flat=True)]
-
-    def _save_rows(self, meeting: Meeting, rows: list[dict]) -> MeetingWrite:
-        """Save the meeting with this list of actions: the one being written comes last."""
+    def _save(self, action: Action, *, partial: bool) -> Action:
+        payload = {k: v for k, v in self.request.data.items() if k not in ("id", "meeting", "version")}
+        form = record_form(ActionForm, action, payload, partial=partial)
+        if not form.is_valid() or check_due_date(form, action.meeting.start_date):
+            raise Unprocessable(form_errors(form))
+        expected = self.request.data.get("version")
         try:
-            write = meeting_write(
+            saved = services.action_save(
                 user=self.request.user,
-                meeting=meeting,
-                payload={"actions": rows},
-                partial=True,
-                version=meeting.version,
+                action=form.save(commit=False),
+                countries=form.cleaned_data["countries"],
+                organizations=form.cleaned_data["organizations"],
+                expected_version=expected,
             )
-        except ValidationError as error:  # a row id this meeting does not have
-            raise Unprocessable(_own_errors(error.detail)) from error
-        self.save_meeting(write, errors=_own_errors)
-        return write
-
-
-# A full replacement (PUT) puts every field the request leaves out back to its default.
-ACTION_DEFAULTS = {
-    "responsible_person": None,
-    "due_date": None,
-    "status": Action._meta.get_field("status").default,
-    "completed_on": None,
-    "completion_note": "",
-    "countries": [],
-    "organizations": [],
-}
-
-
-def _object(data) -> dict:
-    if not isinstance(data, dict):
-        raise ValidationError({NON_FIELD: ["Send a JSON object."]})
-    return data
-
-
-def _is_id(value) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool)
-
-
-def _own_errors(errors: dict) -> dict:
-    """An action's errors as its own fields', not as the last row of its meeting's list."""
-    errors = dict(errors)
-    rows = errors.pop("actions", None)
-    if not isinstance(rows, list) or not rows:
-        return errors
-    *others, mine = rows
-    general = [
-        f"Another action of this meeting: {message}"
-        for row in others
-        for messages in row.values()
-        for message in messages
-    ]
-    if general:
-        errors[NON_FIELD] = [*errors.get(NON_FIELD, []), *general]
-    return {**mine, **errors}
+        except services.VersionConflict as conflict:
+            raise serializers.stale(conflict, expected, self.request.user) from conflict
+        except services.SaveRefused as refusal:
+            raise Unprocessable({NON_FIELD: [str(refusal)]}) from refusal
+        return self.fresh(saved.pk)

@@ -152,6 +152,7 @@ def _record_form(request: HttpRequest, form_class: type[forms.ModelForm], instan
     kind = KINDS[type(instance)]
     form = form_class(request.POST if request.method == "POST" else None, instance=instance)
     stored_name = str(instance) if instance.pk else ""
+    status = 200
     if request.method == "POST" and form.is_valid():
         try:
             with transaction.atomic():
@@ -160,11 +161,14 @@ def _record_form(request: HttpRequest, form_class: type[forms.ModelForm], instan
             form.add_error(
                 None, f"This {kind['noun']} could not be saved: it clashes with a record added meanwhile."
             )
+        except services.SaveRefused as refusal:
+            form.add_error(None, f"{refusal} Reload the page to see the changes, then make yours again.")
+            status = 409
         else:
             messages.success(request, f"Saved {kind['noun']} “{record}”.")
             return redirect(record)
     context = {"form": form, "kind": kind, "record": instance, "stored_name": stored_name}
-    return render(request, "meetings/record_form.html", context)
+    return render(request, "meetings/record_form.html", context, status=status)
 
 
 def _record_delete(request: HttpRequest, record) -> HttpResponse:
