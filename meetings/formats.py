@@ -22,11 +22,15 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import itertools
+import json
 import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 import ijson
+from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.reader.excel import ExcelReader
 from openpyxl.styles.stylesheet import apply_stylesheet
 from openpyxl.worksheet._reader import WorkSheetParser
@@ -202,6 +206,56 @@ def read_json(content: bytes, max_rows: int) -> Records:
         yield [item.get(name) for name in names]
 
 
+# Writers: the header, then each row's values (text, numbers, empty) --------------------
+
+XLSX_MAX_ROWS = 1_048_575  # a sheet's rows, less the header
+STREAM_ROWS = 200  # rows per chunk of a streamed answer
+
+
+class _Echo:
+    """A file-like object whose write returns the line, for streaming csv.writer output."""
+
+    def write(self, value: str) -> str:
+        return value
+
+
+def write_csv(rows: Records) -> Iterator[str]:
+    # Every field quoted: a spreadsheet that splits on semicolons (as French Excel does)
+    # must not find a formula after one inside a field.
+    writer = csv.writer(_Echo(), quoting=csv.QUOTE_ALL)
+    while chunk := list(itertools.islice(rows, STREAM_ROWS)):
+        yield "".join([writer.writerow([neutralise(value) for value in row]) for row in chunk])
+
+
+def write_json(rows: Records) -> Iterator[str]:
+    """One list of objects, streamed."""
+    header = next(rows)
+    encode = json.JSONEncoder(ensure_ascii=False).encode
+    yield "["
+    first = True
+    while chunk := list(itertools.islice(rows, STREAM_ROWS)):
+        objects = ",".join(encode(dict(zip(header, row, strict=True))) for row in chunk)
+        yield objects if first else "," + objects
+        first = False
+    yield "]"
+
+
+def write_xlsx(rows: Records, file) -> None:
+    """One sheet in openpyxl's write-only mode, which keeps no row in memory. Every text is
+    a text cell: neutralised, none begins like a formula."""
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("Export")
+    for row in itertools.islice(rows, XLSX_MAX_ROWS + 1):
+        # Control characters have no place in a workbook's XML.
+        sheet.append(
+            [
+                ILLEGAL_CHARACTERS_RE.sub("", cell) if isinstance(cell, str) else cell
+                for cell in map(neutralise, row)
+            ]
+        )
+    book.save(file)
+
+
 @dataclass(frozen=True)
 class Format:
     name: str  # the extension, and the value of ?export=
@@ -210,12 +264,18 @@ class Format:
     spreadsheet: bool  # opened by spreadsheets: cells neutralised against formulas
     first_row: int  # the number a person sees on the first row after the header
     read: Callable[[bytes, int], Records]
+    write: Callable  # rows → chunks of text to stream, or (rows, file) for a file format
+    max_rows: int | None = None  # rows an export of this format can hold
+
+    @property
+    def streams(self) -> bool:
+        return self.name != "xlsx"
 
 
 FORMATS: dict[str, Format] = {
     fmt.name: fmt
     for fmt in (
-        Format("csv", "CSV", "text/csv; charset=utf-8", True, 2, read_csv),
+        Format("csv", "CSV", "text/csv; charset=utf-8", True, 2, read_csv, write_csv),
         Format(
             "xlsx",
             "XLSX",
@@ -223,7 +283,9 @@ FORMATS: dict[str, Format] = {
             True,
             2,
             read_xlsx,
+            write_xlsx,
+            XLSX_MAX_ROWS,
         ),
-        Format("json", "JSON", "application/json", False, 1, read_json),
+        Format("json", "JSON", "application/json", False, 1, read_json, write_json),
     )
 }

@@ -194,7 +194,7 @@ class TestAuditPage:
 
         def rows(**params):
             response = officer_client.get(self.URL, {**params, "export": "json"})
-            found = json.loads(response.content)
+            found = json.loads(b"".join(response.streaming_content))
             return sorted(
                 (row["Who"], row["What"]) for row in found if row["What"] not in ("Signed in", "Export")
             )
@@ -211,7 +211,7 @@ class TestAuditPage:
         reader.get(secret.get_absolute_url())
         reader.get(reverse("meeting-list"), {"export": "json"})
         assert "Closed talks" not in officer_client.get(self.URL).content.decode()
-        found = json.loads(officer_client.get(self.URL, {"export": "json"}).content)
+        found = json.loads(b"".join(officer_client.get(self.URL, {"export": "json"}).streaming_content))
         assert {row["What"] for row in found} == {"Signed in"}
         assert "Closed talks" not in officer_client.get(self.URL, {"meeting": secret.pk}).content.decode()
 
@@ -228,7 +228,7 @@ class TestAuditPage:
         Client().post(reverse("login"), {"username": "viewer", "password": "wrong"})
         Client().post(reverse("login"), {"username": "viewer", "password": "correct-horse-battery"})
         response = officer_client.get(self.URL, {"person": "viewer", "export": "json"})
-        kinds = [row["What"] for row in json.loads(response.content)]
+        kinds = [row["What"] for row in json.loads(b"".join(response.streaming_content))]
         assert kinds == ["Signed in", "Sign-in failed"]
 
     def test_it_exports_as_csv(self, officer_client):

