@@ -68,6 +68,7 @@ from meetings.models import (  # noqa: E402
 )
 
 USERNAME = "benchmark"
+TRANSFER_SECTION = "## Exports and imports against their floors"
 PAGE_SIZE = 25  # the app's default page; the admin is given the same
 UNFILTERED = "Meeting list, unfiltered"
 PLAN_OVER_MS = 100  # cases slower than this (p95) get their slowest query's plan
@@ -718,7 +719,10 @@ meetings whose pages cost most, person #{p["person"]} (the median by meetings at
             "Each case's slowest query in one request, run again under `EXPLAIN (ANALYZE, BUFFERS)` "
             "(its top nodes and timings).\n",
         )
-    path.write_text(header + "\n".join(lines) + "\n\n" + "\n".join(plans))
+    # The exports and imports section is written by bench/transfer.py; keep it.
+    kept = path.read_text().partition(TRANSFER_SECTION)[2] if path.exists() else ""
+    transfer = f"\n{TRANSFER_SECTION}{kept}" if kept else ""
+    path.write_text(header + "\n".join(lines) + "\n\n" + "\n".join(plans) + transfer)
 
 
 def main() -> None:
