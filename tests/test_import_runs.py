@@ -192,3 +192,22 @@ def _file(content: bytes, name: str = "people.csv"):
 def _url_of_test_database() -> str:
     params = connection.settings_dict
     return f"postgres://{params['USER']}@{params['HOST']}:{params['PORT']}/{params['NAME']}"
+
+
+def test_an_import_reads_each_country_name_once(editor_client, monkeypatch):
+    from django_countries import countries
+
+    from meetings.importing import references
+
+    references.country_code.cache_clear()
+    calls = []
+    original = countries.by_name
+    monkeypatch.setattr(
+        countries, "by_name", lambda *args, **kwargs: calls.append(args) or original(*args, **kwargs)
+    )
+    rows = [
+        ["Title", "Date", "Host", "Countries"],
+        *[[f"Talks {n}", "2024-03-01", "Kenya", "Kenya; Somalia"] for n in "ABCD"],
+    ]
+    assert upload(editor_client, csv_bytes(rows)).context["report"].errors == []
+    assert sorted(calls) == [("Kenya",), ("Somalia",)]

@@ -8,6 +8,7 @@ Topics are created only when the import allows it.
 
 from __future__ import annotations
 
+import functools
 import re
 
 from django.core.exceptions import ValidationError
@@ -37,8 +38,11 @@ def form_messages(form) -> str:
     return " ".join(message for errors in form.errors.values() for message in errors)
 
 
+@functools.lru_cache(maxsize=4096)
 def country_code(text: str) -> str | None:
-    """An ISO code for a code, an English name or a common short name ("UK"); None if unknown."""
+    """An ISO code for a code, an English name or a common short name ("UK"); None if unknown.
+    Kept per name: reading a name walks every country's, and an import names the same few
+    countries in every row."""
     text = text.strip()
     if not text:
         return ""
