@@ -29,7 +29,7 @@ from django.core.management.color import no_style
 from django.db import connection, transaction
 from django_countries import countries
 
-from meetings import classification
+from meetings import classification, derived
 from meetings.models import (
     Action,
     ActionParty,
@@ -887,6 +887,7 @@ def generate(
     else:
         for chunk in rows:
             done(_write(chunk, use_copy))
+    derived.fold()  # each chunk left its rows of counts in the dashboard's tallies
 
     if connection.vendor in ("postgresql", "sqlite"):
         with connection.cursor() as cursor:
