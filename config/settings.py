@@ -6,6 +6,7 @@ which refuses to start on an unsafe value instead of quietly running with it.
 """
 
 import datetime
+import ipaddress
 import os
 from pathlib import Path
 
@@ -70,6 +71,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Outside everything else, so that its timing holds the whole request (when enabled).
+    "meetings.metrics.MetricsMiddleware",
     # Outermost: whatever answers an /api/ request with an error page, the client gets JSON.
     "meetings.api.errors.JsonErrorsMiddleware",
     "django.middleware.security.SecurityMiddleware",
@@ -453,6 +456,20 @@ SPECTACULAR_SETTINGS = {
     },
     "SWAGGER_UI_SETTINGS": {"validatorUrl": None, "deepLinking": True, "persistAuthorization": False},
 }
+
+# Prometheus metrics at /metrics (meetings/metrics.py), off unless enabled. Read with
+# `Authorization: Bearer <METRICS_TOKEN>` and/or from METRICS_ALLOWED_ADDRESSES (addresses
+# or networks, comma-separated); with neither, only a signed-in administrator reads it.
+METRICS_ENABLED = env_bool("METRICS_ENABLED", False)
+METRICS_TOKEN = os.environ.get("METRICS_TOKEN", "")
+try:
+    METRICS_ALLOWED_NETWORKS = [
+        ipaddress.ip_network(item, strict=False) for item in env_list("METRICS_ALLOWED_ADDRESSES")
+    ]
+except ValueError as error:
+    raise ImproperlyConfigured(f"METRICS_ALLOWED_ADDRESSES: {error}.") from None
+if METRICS_TOKEN and len(METRICS_TOKEN) < 32:
+    raise ImproperlyConfigured("METRICS_TOKEN must be 32 characters or more (random).")
 
 LOG_LEVEL = os.environ.get("LOG_LEVEL", "WARNING").upper()
 LOGGING = {
