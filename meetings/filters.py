@@ -78,7 +78,9 @@ def autocomplete(model, kind: str, label: str, method: str) -> django_filters.Mo
         queryset=model.objects.all(),
         label=label,
         method=method,
-        widget=AutocompleteSelect(kind, attrs={"aria-label": label}),
+        widget=AutocompleteSelect(
+            kind, attrs={"aria-label": label, "data-placeholder": "Any — type to search"}
+        ),
     )
 
 

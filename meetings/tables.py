@@ -58,9 +58,13 @@ class ListTable(tables.Table):
         """The page's rows as ``(row attributes, [(cell attributes, cell), ...])``.
 
         Cell attributes are computed once per column rather than once per cell, so the
-        columns' ``attrs`` must not depend on the record (none of this app's do).
+        columns' ``attrs`` must not depend on the record (none of this app's do). Each cell
+        carries its column's name in ``data-label``, for the stacked rows of a phone.
         """
-        columns = [(column.name, column.attrs["td"].as_html()) for column in self.columns]
+        columns = [
+            (column.name, format_html('{} data-label="{}"', column.attrs["td"].as_html(), column.header))
+            for column in self.columns
+        ]
         return [
             (row.attrs.as_html(), [(attrs, row.get_cell(name)) for name, attrs in columns])
             for row in self.paginated_rows

@@ -350,6 +350,40 @@ class TestOtherLists:
         ]
 
 
+def test_filters_in_force_are_chips_each_linking_to_the_list_without_it(viewer_client):
+    topic = TopicFactory(name="Counter-terrorism")
+    response = viewer_client.get(
+        MEETINGS,
+        {"country": "KE", "status": ["held", "planned"], "topic": topic.pk, "date_after": "2024-01-01"},
+    )
+    chips = {(c["label"], c["value"]): c["url"] for c in response.context["applied_filters"]}
+    assert set(chips) == {
+        ("Country", "Kenya"),
+        ("Status", "Held"),
+        ("Status", "Planned"),
+        ("Topic (with subtopics)", "Counter-terrorism"),
+        ("Date from", "1 Jan 2024"),
+    }
+    assert "country" not in chips[("Country", "Kenya")]
+    held_removed = chips[("Status", "Held")]
+    assert (
+        "status=planned" in held_removed
+        and "status=held" not in held_removed
+        and "country=KE" in held_removed
+    )
+    page = response.content.decode()
+    assert "(remove this filter)" in page
+    assert viewer_client.get(MEETINGS).context["applied_filters"] == []
+
+
+def test_the_sorted_column_says_so(viewer_client):
+    MeetingFactory()
+    page = viewer_client.get(MEETINGS, {"sort": "title"}).content.decode()
+    assert page.count("aria-sort=") == 1
+    assert 'aria-sort="ascending"' in page and "bi-arrow-up" in page
+    assert 'aria-sort="descending"' in viewer_client.get(MEETINGS, {"sort": "-title"}).content.decode()
+
+
 def query_count(client, url) -> int:
     with CaptureQueriesContext(connection) as queries:
         assert client.get(url).status_code == 200
@@ -370,7 +404,8 @@ def test_query_count_does_not_grow_with_rows(editor_client, url_name):
             OrganizationFactory(parent=OrganizationFactory())
             TopicFactory(parent=TopicFactory())
 
-    url = reverse(url_name) + "?per_page=100"
+    # With filters in force, so that their chips are counted too.
+    url = reverse(url_name) + "?per_page=100&country=KE&q=a"
     add_rows(10)
     few = query_count(editor_client, url)
     add_rows(90)
