@@ -78,9 +78,7 @@ def autocomplete(model, kind: str, label: str, method: str) -> django_filters.Mo
         queryset=model.objects.all(),
         label=label,
         method=method,
-        widget=AutocompleteSelect(
-            kind, attrs={"aria-label": label, "data-placeholder": "Any — type to search"}
-        ),
+        widget=AutocompleteSelect(kind, attrs={"aria-label": label, "data-placeholder": "Type to search"}),
     )
 
 

@@ -72,14 +72,14 @@ def test_record_filters_show_their_hint_and_their_choice_as_a_chip(demo_page, li
     page.goto(f"{live_server.url}/meetings/")
     for box in ("organization", "person", "topic"):
         control = page.locator(f"#id_{box}-ts-control")
-        expect(control).to_have_attribute("placeholder", "Any — type to search")
+        expect(control).to_have_attribute("placeholder", "Type to search")
         expect(control).to_be_visible()
     page.locator("#id_topic-ts-control").fill("Counter")
     page.locator("#id_topic-ts-dropdown .option", has_text="Counter-terrorism").first.click()
     expect(page.locator("#filter-chips")).to_contain_text("Topic (with subtopics): Counter-terrorism")
     page.locator("#filter-chips").get_by_role("link", name="Topic").click()
     expect(page.locator("#filter-chips")).to_have_count(0)
-    expect(page.locator("#id_topic-ts-control")).to_have_attribute("placeholder", "Any — type to search")
+    expect(page.locator("#id_topic-ts-control")).to_have_attribute("placeholder", "Type to search")
     assert "topic=" not in page.url
 
 
