@@ -77,6 +77,8 @@ MIDDLEWARE = [
     "meetings.api.errors.JsonErrorsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before anything reads the database: which copy this request reads from.
+    "meetings.replica.ReplicaMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -153,6 +155,28 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
     }
+# A PostgreSQL streaming replica for reads (meetings/replica.py): requests read there unless
+# they write, their sender wrote in the last DATABASE_REPLICA_PIN_SECONDS, or the replica
+# is down or lags by more than DATABASE_REPLICA_MAX_LAG_SECONDS. See docs/deployment.md.
+if os.environ.get("DATABASE_REPLICA_URL"):
+    DATABASES["replica"] = dj_database_url.parse(
+        os.environ["DATABASE_REPLICA_URL"],
+        conn_max_age=int(os.environ.get("CONN_MAX_AGE", "60")),
+        conn_health_checks=True,
+    )
+    if not (
+        DATABASES["replica"]["ENGINE"] == DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
+    ):
+        raise ImproperlyConfigured("DATABASE_REPLICA_URL needs PostgreSQL, for it and for DATABASE_URL.")
+    # A replica that does not answer is given up on quickly: reads then go to the primary.
+    DATABASES["replica"]["OPTIONS"].setdefault("connect_timeout", 2)
+    # Tests read the test database's copy on the replica instead of creating one there.
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["meetings.replica.PrimaryReplicaRouter"]
+DATABASE_REPLICA_PIN_SECONDS = float(os.environ.get("DATABASE_REPLICA_PIN_SECONDS", "10"))
+DATABASE_REPLICA_MAX_LAG_SECONDS = float(os.environ.get("DATABASE_REPLICA_MAX_LAG_SECONDS", "5"))
+DATABASE_REPLICA_CHECK_SECONDS = float(os.environ.get("DATABASE_REPLICA_CHECK_SECONDS", "2"))
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # models.W040, once per covering index: SQLite cannot hold an index's INCLUDE columns and
 # builds it on its key columns alone, correct and only less fast; PostgreSQL reads the
