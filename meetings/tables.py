@@ -50,7 +50,7 @@ class ListTable(tables.Table):
 
     class Meta:
         template_name = "lists/table.html"
-        attrs = {"class": "table table-hover align-middle mb-0"}
+        attrs = {"class": "table table-hover align-middle mb-0 list-table"}
         default_hidden: tuple[str, ...] = ()
         always_visible: tuple[str, ...] = ()
 
