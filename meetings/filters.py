@@ -5,6 +5,7 @@
 import django_filters
 from django import forms
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.http import QueryDict
 from django.utils import timezone
 from django_countries import countries
 
@@ -194,8 +195,17 @@ class ActionFilter(ListFilterSet):
             Exists(MeetingTopic.objects.filter(meeting=OuterRef("meeting_id"), topic_id__in=subtree))
         )
 
-    def __init__(self, *args, request=None, **kwargs):
-        super().__init__(*args, request=request, **kwargs)
+    # Until the person asks for other statuses, the tracker lists the open actions only.
+    defaults = {"status": [str(status) for status in Action.OPEN_STATUSES]}
+    default_notes = {"status": "open only; done, cancelled and carried-over actions are hidden"}
+
+    def __init__(self, data=None, *args, request=None, **kwargs):
+        self.defaulted = [name for name in self.defaults if data is None or name not in data]
+        if self.defaulted:
+            data = data.copy() if data is not None else QueryDict(mutable=True)
+            for name in self.defaulted:
+                data.setlist(name, self.defaults[name])
+        super().__init__(data, *args, request=request, **kwargs)
         # The meeting choice, like the list itself, only offers what the person may see.
         if request is not None:
             self.filters["meeting"].queryset = Meeting.objects.visible_to(request.user)

@@ -161,9 +161,24 @@ class RecordListView(SingleTableMixin, FilterView):
                 rest.setlist(key, [v for v in rest.getlist(key) if v != value])
             return f"?{rest.urlencode()}"
 
+        defaulted = getattr(self.filterset, "defaulted", ())
         for name, field in form.fields.items():
             value = form.cleaned_data.get(name)
             label = str(field.label or name)
+            if name in defaulted:  # in force until asked otherwise: the chip offers every value
+                every = query.copy()
+                every.setlist(name, [str(choice) for choice, _label in field.choices])
+                note = self.filterset.default_notes[name]
+                chips.append(
+                    {
+                        "label": label,
+                        "value": note,
+                        "field": name,
+                        "url": f"?{every.urlencode()}",
+                        "show_all": True,
+                    }
+                )
+                continue
             if value in (None, "", [], False):
                 continue
             if isinstance(value, slice):  # a date range: each end its own chip

@@ -5,6 +5,7 @@ needs to rebuild each record (see meetings/importing/).
 """
 
 import django_tables2 as tables
+from django.db.models import F
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
 from django.utils.html import format_html, format_html_join
@@ -245,6 +246,15 @@ class ActionTable(ListTable):
         default_hidden = ("responsible_person", "completion_note")
         always_visible = ("description",)
         order_by = ("due_date",)
+
+    def order_due_date(self, queryset, is_descending):
+        """Soonest due first, undated last, and open actions before closed ones when both are
+        listed (with open ones only, this is the order of the open-actions index)."""
+        due = F("due_date").desc(nulls_last=True) if is_descending else F("due_date").asc(nulls_last=True)
+        order = [due, "-pk" if is_descending else "pk"]
+        if "closed" in queryset.query.annotations:
+            order.insert(0, "closed")
+        return queryset.order_by(*order), True
 
     def render_meeting(self, record):
         return record.meeting.title

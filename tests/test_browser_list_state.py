@@ -111,3 +111,36 @@ def test_an_open_type_ahead_is_accessible_with_and_without_a_match(demo_page, li
     box.fill("")
     box.press_sequentially("Lloyd Austin", delay=10)  # no middle initial: may be him, or another
     expect(dropdown.locator(".option", has_text="Lloyd J. Austin III").first).to_contain_text("close match")
+
+
+def test_the_tracker_lists_open_actions_first_and_shows_closed_ones_when_asked(demo_page, live_server):
+    page = demo_page
+    page.set_viewport_size({"width": 1366, "height": 900})
+    page.goto(f"{live_server.url}/actions/")
+    chips = page.locator("#filter-chips")
+    expect(chips).to_contain_text("Status: open only; done, cancelled and carried-over actions are hidden")
+    statuses = page.locator("#list-results tbody td[data-label='Status'] .badge:first-child")
+    assert "Done" not in statuses.all_inner_texts()
+    due = page.locator("#list-results tbody td[data-label='Due']").all_inner_texts()
+    dated = [d for d in due if d != "—"]
+    assert due[: len(dated)] == dated  # dated ones first, undated last
+    expect(page.locator("#list-results th", has_text="Due")).to_have_attribute("aria-sort", "ascending")
+    page.screenshot(path="test-results/actions-default.png", full_page=True)
+
+    show_all = chips.get_by_role("link", name="Show all")
+    page.locator("#result-count").focus()
+    for _ in range(10):
+        page.keyboard.press("Tab")
+        if show_all.evaluate("el => el === document.activeElement"):
+            break
+    page.keyboard.press("Enter")
+    expect(page.locator("#filter-chips")).not_to_contain_text("open only")
+    expect(page.get_by_label("Done", exact=True)).to_be_checked()
+    texts = statuses.all_inner_texts()
+    assert "Done" in texts
+    closed = {"Done", "Cancelled", "Carried over"}
+    first_closed = next(i for i, text in enumerate(texts) if text in closed)
+    assert all(text in closed for text in texts[first_closed:])  # open ones first
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.screenshot(path="test-results/actions-all-phone.png", full_page=True)
+    assert serious_accessibility_violations(page) == []

@@ -297,7 +297,8 @@ class TestActionList:
         assert descriptions({"overdue": "true"}) == ["Late"]
         assert descriptions({"status": "done"}) == ["Done"]
         assert descriptions({"country": "KE"}) == ["Late"]
-        assert descriptions({"organization": ministry.pk}) == ["Done"]
+        assert descriptions({"organization": ministry.pk}) == []  # done: hidden until asked for
+        assert descriptions({"organization": ministry.pk, "status": "done"}) == ["Done"]
         assert b"Overdue" in viewer_client.get(ACTIONS, {"overdue": "true"}).content
 
     def test_topic_filter_reaches_actions_through_their_meeting(self, viewer_client):
@@ -455,3 +456,38 @@ def test_an_organisation_person_or_topic_filter_lists_newest_first_however_commo
         "Older",
         "Attended",
     ]
+
+
+class TestActionTrackerDefaults:
+    def test_open_actions_soonest_due_first_and_closed_ones_hidden_until_asked_for(self, viewer_client):
+        meeting = MeetingFactory()
+        today = datetime.date(2025, 1, 1)
+        ActionFactory(meeting=meeting, description="Undated", due_date=None)
+        ActionFactory(meeting=meeting, description="Later", due_date=today + datetime.timedelta(days=30))
+        ActionFactory(meeting=meeting, description="Soon", due_date=today)
+        ActionFactory(
+            meeting=meeting,
+            description="Done early",
+            due_date=today - datetime.timedelta(days=9),
+            status=Action.Status.DONE,
+            completed_on=today,
+        )
+        ActionFactory(
+            meeting=meeting, description="Dropped", status=Action.Status.CANCELLED, completed_on=today
+        )
+
+        def listed(response):
+            return [row.record.description for row in response.context["table"].page.object_list]
+
+        response = viewer_client.get(ACTIONS)
+        assert listed(response) == ["Soon", "Later", "Undated"]
+        (chip,) = response.context["applied_filters"]
+        assert chip["label"] == "Status" and "done, cancelled" in chip["value"] and chip["show_all"]
+        assert "Show all" in response.content.decode()
+
+        # Asking for every status shows the closed ones too, after the open ones.
+        everything = viewer_client.get(ACTIONS + chip["url"])
+        assert listed(everything) == ["Soon", "Later", "Undated", "Done early", "Dropped"]
+        assert listed(viewer_client.get(ACTIONS, {"status": "done"})) == ["Done early"]
+        # Another filter keeps the default: done and cancelled stay hidden.
+        assert listed(viewer_client.get(ACTIONS, {"q": "early"})) == []

@@ -66,6 +66,17 @@
     htmx.trigger(form, "submit");
   });
 
+  // "Show all" on a filter in force by default: every choice of it ticked in the panel.
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest("[data-check-all]");
+    var form = document.getElementById("list-filters");
+    if (!link || !form || typeof htmx === "undefined") return;
+    event.preventDefault();
+    form.querySelectorAll('input[type=checkbox][name="' + link.dataset.checkAll + '"]').forEach(function (box) { box.checked = true; });
+    focusAfterRefresh = "result-count";
+    htmx.trigger(form, "submit");
+  });
+
   document.addEventListener("htmx:afterSettle", function (event) {
     if (!focusAfterRefresh || event.detail.target.id !== "list-results") return;
     var target = document.getElementById(focusAfterRefresh) || document.getElementById("result-count");
