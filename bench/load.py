@@ -194,19 +194,9 @@ def meeting_form(data: Data, title: str, token: str) -> dict:
     return form
 
 
-def person(
-    base: str,
-    username: str,
-    editor: bool,
-    data: Data,
-    stats: Stats,
-    deadline: float,
-    seed: int,
-    arrive: float,
-):
+def person(base: str, username: str, editor: bool, data: Data, stats: Stats, deadline: float, seed: int):
     rng = random.Random(seed)
     browser = Browser(base)
-    time.sleep(arrive)  # people arrive over the ramp, not all signing in within the same second
     while time.monotonic() < deadline:
         started = time.monotonic()
         try:
@@ -362,9 +352,6 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=5)
     parser.add_argument("--worker-class", choices=["gthread", "sync"], default="gthread")
     parser.add_argument("--threads", type=int, default=4, help="threads per gthread worker (default 4)")
-    parser.add_argument(
-        "--ramp", type=float, default=10, help="seconds over which people arrive (default 10)"
-    )
     parser.add_argument("--restart-postgres-at", type=float, help="restart PostgreSQL this many seconds in")
     args = parser.parse_args()
 
@@ -384,11 +371,7 @@ def main() -> None:
         started = time.monotonic()
         deadline = started + args.seconds
         threads = [
-            threading.Thread(
-                target=person,
-                args=(base, name, editor, data, stats, deadline, i, args.ramp * i / len(users)),
-                daemon=True,
-            )
+            threading.Thread(target=person, args=(base, name, editor, data, stats, deadline, i), daemon=True)
             for i, (name, editor) in enumerate(users)
         ]
         if args.restart_postgres_at is not None:

@@ -6,7 +6,6 @@ which refuses to start on an unsafe value instead of quietly running with it.
 """
 
 import datetime
-import ipaddress
 import os
 from pathlib import Path
 
@@ -71,14 +70,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    # Outside everything else, so that its timing holds the whole request (when enabled).
-    "meetings.metrics.MetricsMiddleware",
     # Outermost: whatever answers an /api/ request with an error page, the client gets JSON.
     "meetings.api.errors.JsonErrorsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    # Before anything reads the database: which copy this request reads from.
-    "meetings.replica.ReplicaMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -155,28 +150,6 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
     }
-# A PostgreSQL streaming replica for reads (meetings/replica.py): requests read there unless
-# they write, their sender wrote in the last DATABASE_REPLICA_PIN_SECONDS, or the replica
-# is down or lags by more than DATABASE_REPLICA_MAX_LAG_SECONDS. See docs/deployment.md.
-if os.environ.get("DATABASE_REPLICA_URL"):
-    DATABASES["replica"] = dj_database_url.parse(
-        os.environ["DATABASE_REPLICA_URL"],
-        conn_max_age=int(os.environ.get("CONN_MAX_AGE", "60")),
-        conn_health_checks=True,
-    )
-    if not (
-        DATABASES["replica"]["ENGINE"] == DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
-    ):
-        raise ImproperlyConfigured("DATABASE_REPLICA_URL needs PostgreSQL, for it and for DATABASE_URL.")
-    # A replica that does not answer is given up on quickly: reads then go to the primary.
-    DATABASES["replica"]["OPTIONS"].setdefault("connect_timeout", 2)
-    # Tests read the test database's copy on the replica instead of creating one there.
-    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
-DATABASE_ROUTERS = ["meetings.replica.PrimaryReplicaRouter"]
-DATABASE_REPLICA_PIN_SECONDS = float(os.environ.get("DATABASE_REPLICA_PIN_SECONDS", "10"))
-DATABASE_REPLICA_MAX_LAG_SECONDS = float(os.environ.get("DATABASE_REPLICA_MAX_LAG_SECONDS", "5"))
-DATABASE_REPLICA_CHECK_SECONDS = float(os.environ.get("DATABASE_REPLICA_CHECK_SECONDS", "2"))
-
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # models.W040, once per covering index: SQLite cannot hold an index's INCLUDE columns and
 # builds it on its key columns alone, correct and only less fast; PostgreSQL reads the
@@ -461,8 +434,6 @@ SPECTACULAR_SETTINGS = {
     ),
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
-    # Operations are tagged and named by record (meetings_list, actions_partial_update).
-    "SCHEMA_PATH_PREFIX": "/api/v1",
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
     "COMPONENT_SPLIT_REQUEST": True,
     "ENUM_GENERATE_CHOICE_DESCRIPTION": False,  # 250 countries listed under every country field
@@ -480,20 +451,6 @@ SPECTACULAR_SETTINGS = {
     },
     "SWAGGER_UI_SETTINGS": {"validatorUrl": None, "deepLinking": True, "persistAuthorization": False},
 }
-
-# Prometheus metrics at /metrics (meetings/metrics.py), off unless enabled. Read with
-# `Authorization: Bearer <METRICS_TOKEN>` and/or from METRICS_ALLOWED_ADDRESSES (addresses
-# or networks, comma-separated); with neither, only a signed-in administrator reads it.
-METRICS_ENABLED = env_bool("METRICS_ENABLED", False)
-METRICS_TOKEN = os.environ.get("METRICS_TOKEN", "")
-try:
-    METRICS_ALLOWED_NETWORKS = [
-        ipaddress.ip_network(item, strict=False) for item in env_list("METRICS_ALLOWED_ADDRESSES")
-    ]
-except ValueError as error:
-    raise ImproperlyConfigured(f"METRICS_ALLOWED_ADDRESSES: {error}.") from None
-if METRICS_TOKEN and len(METRICS_TOKEN) < 32:
-    raise ImproperlyConfigured("METRICS_TOKEN must be 32 characters or more (random).")
 
 LOG_LEVEL = os.environ.get("LOG_LEVEL", "WARNING").upper()
 LOGGING = {

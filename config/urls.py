@@ -3,7 +3,6 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 
 from meetings.accounts.views import admin_sign_in
-from meetings.metrics import metrics
 
 admin.site.site_header = "Defence meetings administration"
 admin.site.site_title = "Defence meetings"
@@ -16,7 +15,6 @@ urlpatterns = [
     path("accounts/", include("meetings.accounts.urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("api/", include("meetings.api.urls")),
-    path("metrics", metrics, name="metrics"),
     path("", include("meetings.audit.urls")),
     path("", include("meetings.urls")),
 ]

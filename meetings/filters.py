@@ -5,11 +5,12 @@
 import django_filters
 from django import forms
 from django.db.models import Exists, OuterRef, Q, QuerySet
-from django.http import QueryDict
 from django.utils import timezone
 from django_countries import countries
 
 from meetings import classification, search, selectors
+from meetings.forms.fields import unstorable_id
+from meetings.forms.widgets import AutocompleteSelect, QuickSelect
 from meetings.models import (
     Action,
     ActionParty,
@@ -20,7 +21,6 @@ from meetings.models import (
     Person,
     Topic,
 )
-from meetings.widgets import AutocompleteSelect, QuickSelect, unstorable_id
 
 COUNTRY_CHOICES = list(countries)
 
@@ -79,7 +79,7 @@ def autocomplete(model, kind: str, label: str, method: str) -> django_filters.Mo
         queryset=model.objects.all(),
         label=label,
         method=method,
-        widget=AutocompleteSelect(kind, attrs={"aria-label": label, "data-placeholder": "Type to search"}),
+        widget=AutocompleteSelect(kind, attrs={"aria-label": label}),
     )
 
 
@@ -195,17 +195,8 @@ class ActionFilter(ListFilterSet):
             Exists(MeetingTopic.objects.filter(meeting=OuterRef("meeting_id"), topic_id__in=subtree))
         )
 
-    # Until the person asks for other statuses, the tracker lists the open actions only.
-    defaults = {"status": [str(status) for status in Action.OPEN_STATUSES]}
-    default_notes = {"status": "open only; done, cancelled and carried-over actions are hidden"}
-
-    def __init__(self, data=None, *args, request=None, **kwargs):
-        self.defaulted = [name for name in self.defaults if data is None or name not in data]
-        if self.defaulted:
-            data = data.copy() if data is not None else QueryDict(mutable=True)
-            for name in self.defaulted:
-                data.setlist(name, self.defaults[name])
-        super().__init__(data, *args, request=request, **kwargs)
+    def __init__(self, *args, request=None, **kwargs):
+        super().__init__(*args, request=request, **kwargs)
         # The meeting choice, like the list itself, only offers what the person may see.
         if request is not None:
             self.filters["meeting"].queryset = Meeting.objects.visible_to(request.user)

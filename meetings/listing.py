@@ -133,86 +133,10 @@ class RecordListView(SingleTableMixin, FilterView):
                 if name not in meta.always_visible
             ],
             filtered=any(value for key, value in self.request.GET.items() if key in self.filterset.filters),
-            applied_filters=self.applied_filters(),
             export_formats=list(FORMATS),
             page_marking=self.page_marking(table),
         )
         return context
-
-    def applied_filters(self) -> list[dict]:
-        """One chip per filter value in force, each with the address of the list without it.
-
-        Read from the filter form's cleaned values (the records chosen were fetched to
-        filter), so the chips cost no query.
-        """
-        form = self.filterset.form
-        if not form.is_bound or not hasattr(form, "cleaned_data"):
-            return []
-        query = self.request.GET.copy()
-        query.pop("page", None)
-        query.pop("export", None)
-        chips = []
-
-        def without(key: str, value: str | None = None) -> str:
-            rest = query.copy()
-            if value is None:
-                rest.pop(key, None)
-            else:
-                rest.setlist(key, [v for v in rest.getlist(key) if v != value])
-            return f"?{rest.urlencode()}"
-
-        defaulted = getattr(self.filterset, "defaulted", ())
-        for name, field in form.fields.items():
-            value = form.cleaned_data.get(name)
-            label = str(field.label or name)
-            if name in defaulted:  # in force until asked otherwise: the chip offers every value
-                every = query.copy()
-                every.setlist(name, [str(choice) for choice, _label in field.choices])
-                note = self.filterset.default_notes[name]
-                chips.append(
-                    {
-                        "label": label,
-                        "value": note,
-                        "field": name,
-                        "url": f"?{every.urlencode()}",
-                        "show_all": True,
-                    }
-                )
-                continue
-            if value in (None, "", [], False):
-                continue
-            if isinstance(value, slice):  # a date range: each end its own chip
-                ends = ((value.start, f"{name}_after", "from"), (value.stop, f"{name}_before", "to"))
-                for end, key, word in ends:
-                    if end is not None and query.get(key):
-                        day = end.date() if isinstance(end, datetime.datetime) else end
-                        chips.append(
-                            {
-                                "label": f"{label} {word}",
-                                "value": day.strftime("%-d %b %Y"),
-                                "field": key,
-                                "url": without(key),
-                            }
-                        )
-            elif isinstance(value, list | tuple):
-                choices = dict(getattr(field, "choices", ()))
-                for item in value:
-                    chips.append(
-                        {
-                            "label": label,
-                            "value": str(choices.get(item, item)),
-                            "field": name,
-                            "remove": str(item),
-                            "url": without(name, str(item)),
-                        }
-                    )
-            elif value is True:
-                chips.append({"label": label, "value": "", "field": name, "url": without(name)})
-            elif name in query:
-                choices = dict(getattr(field, "choices", ())) if not hasattr(value, "pk") else {}
-                shown = choices.get(value, value)
-                chips.append({"label": label, "value": str(shown), "field": name, "url": without(name)})
-        return chips
 
     def _header(self, name: str) -> str:
         column = self.table_class.base_columns[name]

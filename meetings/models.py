@@ -334,6 +334,28 @@ class Meeting(ChoiceLabels):
 
     objects = MeetingQuerySet.as_manager()
 
+    # What a person edits on a meeting, in the order its page, export and import use; the
+    # forms, the typed input, the export and the importer are all derived from this list.
+    EDITABLE_FIELDS = (
+        "title",
+        "kind",
+        "status",
+        "start_date",
+        "start_time",
+        "end_date",
+        "end_time",
+        "timezone",
+        "city",
+        "venue",
+        "country",
+        "host_country",
+        "parent",
+        "series",
+        "classification",
+        "summary",
+        "outcome",
+    )
+
     class Meta:
         ordering = ["-start_date", "-id"]
         constraints = [
@@ -428,6 +450,7 @@ class MeetingTopic(models.Model):
     note = models.TextField(blank=True, help_text="What was said about this topic.")
 
     objects = MeetingScopedQuerySet.as_manager()
+    EDITABLE_FIELDS = ("topic", "note")
 
     class Meta:
         ordering = ["id"]
@@ -469,6 +492,7 @@ class Attendance(ChoiceLabels):
     status = models.CharField(max_length=20, choices=Status, default=Status.ATTENDED)
 
     objects = MeetingScopedQuerySet.as_manager()
+    EDITABLE_FIELDS = ("person", "organization", "title", "delegation", "role", "status")
 
     class Meta:
         ordering = ["delegation", "id"]
@@ -542,6 +566,14 @@ class Action(Versioned, ChoiceLabels):
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = ActionQuerySet.as_manager()
+    EDITABLE_FIELDS = (
+        "description",
+        "responsible_person",
+        "due_date",
+        "status",
+        "completed_on",
+        "completion_note",
+    )
 
     class Meta:
         ordering = ["due_date", "id"]
@@ -649,6 +681,7 @@ class Source(ChoiceLabels):
     text = models.TextField(blank=True, help_text="The text itself, or the passage that matters.")
 
     objects = MeetingScopedQuerySet.as_manager()
+    EDITABLE_FIELDS = ("kind", "title", "url", "file", "published_on", "text")
 
     class Meta:
         ordering = ["published_on", "id"]

@@ -29,7 +29,7 @@ from django.core.management.color import no_style
 from django.db import connection, transaction
 from django_countries import countries
 
-from meetings import classification, derived
+from meetings import classification
 from meetings.models import (
     Action,
     ActionParty,
@@ -244,7 +244,7 @@ MODEL_FIELDS = {  # the columns written, in order, per model (attnames)
     Attendance: ["id", "meeting_id", "person_id", "organization_id", "title", "delegation", "role", "status"],
     Action: [
         "id", "meeting_id", "description", "responsible_person_id", "due_date", "status", "completed_on",
-        "completion_note", "carried_from_id", "created_at", "updated_at",
+        "completion_note", "carried_from_id", "version", "created_at", "updated_at",
     ],
     ActionParty: ["id", "action_id", "country", "organization_id"],
 }  # fmt: skip
@@ -673,7 +673,7 @@ class _Generator:
                         attendees[int(rnd() * len(attendees))] if rnd() < 0.8 else None,
                         dates[due], action_status,
                         dates[completed] if completed is not None else None,
-                        note or "", carried, stamp, stamp,
+                        note or "", carried, 1, stamp, stamp,
                     )
                 )  # fmt: skip
                 r = rnd()
@@ -887,7 +887,6 @@ def generate(
     else:
         for chunk in rows:
             done(_write(chunk, use_copy))
-    derived.fold()  # each chunk left its rows of counts in the dashboard's tallies
 
     if connection.vendor in ("postgresql", "sqlite"):
         with connection.cursor() as cursor:

@@ -5,14 +5,13 @@ needs to rebuild each record (see meetings/importing/).
 """
 
 import django_tables2 as tables
-from django.db.models import F
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
 from django.utils.html import format_html, format_html_join
 
 from meetings.country_names import country_name, country_url
-from meetings.forms import organization_label
 from meetings.importing.notation import encode_item, encode_items
+from meetings.labels import organization_label
 from meetings.models import Action, Meeting, Organization, Person, Topic
 
 
@@ -51,7 +50,7 @@ class ListTable(tables.Table):
 
     class Meta:
         template_name = "lists/table.html"
-        attrs = {"class": "table table-hover align-middle mb-0 list-table"}
+        attrs = {"class": "table table-hover align-middle mb-0"}
         default_hidden: tuple[str, ...] = ()
         always_visible: tuple[str, ...] = ()
 
@@ -59,13 +58,9 @@ class ListTable(tables.Table):
         """The page's rows as ``(row attributes, [(cell attributes, cell), ...])``.
 
         Cell attributes are computed once per column rather than once per cell, so the
-        columns' ``attrs`` must not depend on the record (none of this app's do). Each cell
-        carries its column's name in ``data-label``, for the stacked rows of a phone.
+        columns' ``attrs`` must not depend on the record (none of this app's do).
         """
-        columns = [
-            (column.name, format_html('{} data-label="{}"', column.attrs["td"].as_html(), column.header))
-            for column in self.columns
-        ]
+        columns = [(column.name, column.attrs["td"].as_html()) for column in self.columns]
         return [
             (row.attrs.as_html(), [(attrs, row.get_cell(name)) for name, attrs in columns])
             for row in self.paginated_rows
@@ -246,15 +241,6 @@ class ActionTable(ListTable):
         default_hidden = ("responsible_person", "completion_note")
         always_visible = ("description",)
         order_by = ("due_date",)
-
-    def order_due_date(self, queryset, is_descending):
-        """Soonest due first, undated last, and open actions before closed ones when both are
-        listed (with open ones only, this is the order of the open-actions index)."""
-        due = F("due_date").desc(nulls_last=True) if is_descending else F("due_date").asc(nulls_last=True)
-        order = [due, "-pk" if is_descending else "pk"]
-        if "closed" in queryset.query.annotations:
-            order.insert(0, "closed")
-        return queryset.order_by(*order), True
 
     def render_meeting(self, record):
         return record.meeting.title

@@ -16,6 +16,7 @@ from meetings.extraction import ExtractionRefused, extract, scoring
 from meetings.extraction.database import DatabaseDirectory
 from meetings.extraction.dates import due_date, find_dates
 from meetings.extraction.directory import Directory, demo_directory
+from meetings.forms.data import meeting_post
 from meetings.models import (
     Action,
     ActionParty,
@@ -708,18 +709,7 @@ def test_saving_the_draft_form_stores_the_meeting(demo_client):
         ],
         "sources": [{"kind": "press_release", "title": "Press release", "text": REFERENCE}],
     }
-    for prefix, given in rows.items():
-        data.update(
-            {
-                f"{prefix}-TOTAL_FORMS": str(len(given)),
-                f"{prefix}-INITIAL_FORMS": "0",
-                f"{prefix}-MIN_NUM_FORMS": "0",
-                f"{prefix}-MAX_NUM_FORMS": "200",
-            }
-        )
-        for index, row in enumerate(given):
-            data.update({f"{prefix}-{index}-{name}": value for name, value in row.items()})
-    response = demo_client.post(URL, data)
+    response = demo_client.post(URL, meeting_post(data, rows))
     assert response.status_code == 302
     saved = Meeting.objects.get(title="Kenya–UK defence talks (from the press release)")
     assert response["Location"] == saved.get_absolute_url()
@@ -822,30 +812,14 @@ def save_draft(client, response, *, marking="0", **changes):
     data["start_date"] = data["start_date"].isoformat()
     data.pop("end_date", None)
     data.update(changes.pop("meeting", {}))
+    rows = {}
     for prefix in ("attendees", "topics", "actions", "sources"):
-        rows = [dict(row) for row in editor.formsets[prefix].initial_extra or []]
-        for index, row in enumerate(rows):
+        rows[prefix] = [dict(row) for row in editor.formsets[prefix].initial_extra or []]
+        for index, row in enumerate(rows[prefix]):
             row.update(changes.get(prefix, {}).get(index, {}))
             if row.get({"attendees": "person", "topics": "topic"}.get(prefix, "")) is None:
-                row["DELETE"] = "on"  # a row whose record the person did not choose: removed
-        data.update(
-            {
-                f"{prefix}-TOTAL_FORMS": str(len(rows)),
-                f"{prefix}-INITIAL_FORMS": "0",
-                f"{prefix}-MIN_NUM_FORMS": "0",
-                f"{prefix}-MAX_NUM_FORMS": "200",
-            }
-        )
-        for index, row in enumerate(rows):
-            for name, value in row.items():
-                if value is None:
-                    continue
-                if isinstance(value, list):
-                    data[f"{prefix}-{index}-{name}"] = [str(v) for v in value]
-                else:
-                    data[f"{prefix}-{index}-{name}"] = (
-                        value.isoformat() if hasattr(value, "isoformat") else value
-                    )
+                row["DELETE"] = True  # a row whose record the person did not choose: removed
+    data = meeting_post(data, rows)
     saved = client.post(URL, data)
     if saved.status_code != 302:
         editor = saved.context["editor"]

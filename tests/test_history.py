@@ -1,12 +1,12 @@
 """Change history and lost-update reports, read by people cleared below what they record."""
 
+import datetime
 import re
 
 import pytest
 from django.urls import reverse
 
 from meetings import services
-from meetings.models import Action, Meeting
 from tests.conftest import RESTRICTED, SECRET, UNCLASSIFIED
 from tests.factories import MeetingFactory, UserFactory
 from tests.probes import hidden_text
@@ -24,20 +24,18 @@ def secret_editor():
 def remarked(secret_editor):
     """A meeting created SECRET with an action, then re-marked UNCLASSIFIED, cleaned and
     the action removed."""
-    meeting = Meeting(
-        title=f"{WORD} planning", summary=f"{WORD} summary", start_date="2024-02-26", classification=SECRET
+    data = services.MeetingInput(
+        title=f"{WORD} planning",
+        summary=f"{WORD} summary",
+        start_date=datetime.date(2024, 2, 26),
+        classification=SECRET,
+        actions=[services.ActionInput(description=f"Deliver {WORD} kit")],
     )
-    action = services.ActionInput(action=Action(description=f"Deliver {WORD} kit"))
-    services.meeting_save(user=secret_editor, meeting=meeting, actions=services.Rows(save=[action]))
-    meeting = Meeting.objects.get(pk=meeting.pk)
-    meeting.title, meeting.summary, meeting.classification = "Routine talks", "Routine.", UNCLASSIFIED
-    services.meeting_save(
-        user=secret_editor,
-        meeting=meeting,
-        expected_version=1,
-        actions=services.Rows(delete=list(meeting.actions.all())),
-    )
-    return meeting
+    meeting = services.meeting_save(user=secret_editor, data=data)
+    cleaned = services.MeetingInput.of(meeting)
+    cleaned.title, cleaned.summary, cleaned.classification = "Routine talks", "Routine.", UNCLASSIFIED
+    cleaned.actions = []
+    return services.meeting_save(user=secret_editor, data=cleaned, meeting=meeting, expected_version=1)
 
 
 def history_page(client, user, meeting) -> str:
@@ -64,11 +62,13 @@ def test_readers_cleared_for_the_old_marking_see_the_whole_history(client, remar
 
 def test_a_side_meetings_history_does_not_name_its_hidden_parent(client, secret_editor):
     summit = MeetingFactory(title=f"{WORD} summit", classification=SECRET)
-    side = Meeting(title="Talks on the margins", start_date="2024-02-26")
-    services.meeting_save(user=secret_editor, meeting=side)
-    side = Meeting.objects.get(pk=side.pk)
-    side.parent, side.summary = summit, "Now on the margins of the summit."
-    services.meeting_save(user=secret_editor, meeting=side, expected_version=1)
+    side = services.meeting_save(
+        user=secret_editor,
+        data=services.MeetingInput(title="Talks on the margins", start_date=datetime.date(2024, 2, 26)),
+    )
+    changed = services.MeetingInput.of(side)
+    changed.parent, changed.summary = summit, "Now on the margins of the summit."
+    services.meeting_save(user=secret_editor, data=changed, meeting=side, expected_version=1)
 
     viewer = UserFactory(role="viewer", clearance=RESTRICTED)
     page = history_page(client, viewer, side)
@@ -98,9 +98,9 @@ def test_a_refused_save_tells_only_what_the_person_may_read(client, secret_edito
     from tests.test_meeting_form import edit_post
 
     mine = edit_post(side, editor)
-    stored = Meeting.objects.get(pk=side.pk)
-    stored.parent, stored.summary = summit, "Changed meanwhile."
-    services.meeting_save(user=secret_editor, meeting=stored, expected_version=1)
+    changed = services.MeetingInput.of(side)
+    changed.parent, changed.summary = summit, "Changed meanwhile."
+    services.meeting_save(user=secret_editor, data=changed, meeting=side, expected_version=1)
 
     response = client.post(reverse("meeting-update", args=[side.pk]), {**mine, "outcome": "Mine"})
     page = response.content.decode()

@@ -297,8 +297,7 @@ class TestActionList:
         assert descriptions({"overdue": "true"}) == ["Late"]
         assert descriptions({"status": "done"}) == ["Done"]
         assert descriptions({"country": "KE"}) == ["Late"]
-        assert descriptions({"organization": ministry.pk}) == []  # done: hidden until asked for
-        assert descriptions({"organization": ministry.pk, "status": "done"}) == ["Done"]
+        assert descriptions({"organization": ministry.pk}) == ["Done"]
         assert b"Overdue" in viewer_client.get(ACTIONS, {"overdue": "true"}).content
 
     def test_topic_filter_reaches_actions_through_their_meeting(self, viewer_client):
@@ -351,40 +350,6 @@ class TestOtherLists:
         ]
 
 
-def test_filters_in_force_are_chips_each_linking_to_the_list_without_it(viewer_client):
-    topic = TopicFactory(name="Counter-terrorism")
-    response = viewer_client.get(
-        MEETINGS,
-        {"country": "KE", "status": ["held", "planned"], "topic": topic.pk, "date_after": "2024-01-01"},
-    )
-    chips = {(c["label"], c["value"]): c["url"] for c in response.context["applied_filters"]}
-    assert set(chips) == {
-        ("Country", "Kenya"),
-        ("Status", "Held"),
-        ("Status", "Planned"),
-        ("Topic (with subtopics)", "Counter-terrorism"),
-        ("Date from", "1 Jan 2024"),
-    }
-    assert "country" not in chips[("Country", "Kenya")]
-    held_removed = chips[("Status", "Held")]
-    assert (
-        "status=planned" in held_removed
-        and "status=held" not in held_removed
-        and "country=KE" in held_removed
-    )
-    page = response.content.decode()
-    assert "(remove this filter)" in page
-    assert viewer_client.get(MEETINGS).context["applied_filters"] == []
-
-
-def test_the_sorted_column_says_so(viewer_client):
-    MeetingFactory()
-    page = viewer_client.get(MEETINGS, {"sort": "title"}).content.decode()
-    assert page.count("aria-sort=") == 1
-    assert 'aria-sort="ascending"' in page and "bi-arrow-up" in page
-    assert 'aria-sort="descending"' in viewer_client.get(MEETINGS, {"sort": "-title"}).content.decode()
-
-
 def query_count(client, url) -> int:
     with CaptureQueriesContext(connection) as queries:
         assert client.get(url).status_code == 200
@@ -392,16 +357,9 @@ def query_count(client, url) -> int:
 
 
 @pytest.mark.parametrize(
-    ("url_name", "filters"),
-    [
-        ("meeting-list", "country=KE&status=held&q=defence"),
-        ("action-list", "status=agreed&q=defence"),
-        ("person-list", "country=GB&q=official"),
-        ("organization-list", "country=GB&q=ministry"),
-        ("topic-list", "q=topic"),
-    ],
+    "url_name", ["meeting-list", "action-list", "person-list", "organization-list", "topic-list"]
 )
-def test_query_count_does_not_grow_with_rows(editor_client, url_name, filters):
+def test_query_count_does_not_grow_with_rows(editor_client, url_name):
     def add_rows(n):
         for _ in range(n):
             meeting = MeetingFactory()
@@ -412,15 +370,11 @@ def test_query_count_does_not_grow_with_rows(editor_client, url_name, filters):
             OrganizationFactory(parent=OrganizationFactory())
             TopicFactory(parent=TopicFactory())
 
-    # With filters in force that every row passes, so that their chips are counted too.
-    url = reverse(url_name) + f"?per_page=100&{filters}"
+    url = reverse(url_name) + "?per_page=100"
     add_rows(10)
     few = query_count(editor_client, url)
     add_rows(90)
     many = query_count(editor_client, url)
-    response = editor_client.get(url)
-    assert len(response.context["table"].page.object_list) == 100
-    assert len(response.context["applied_filters"]) == len(filters.split("&"))
     assert few == many
     assert many <= 12
     assert Action.objects.count() == 100
@@ -456,38 +410,3 @@ def test_an_organisation_person_or_topic_filter_lists_newest_first_however_commo
         "Older",
         "Attended",
     ]
-
-
-class TestActionTrackerDefaults:
-    def test_open_actions_soonest_due_first_and_closed_ones_hidden_until_asked_for(self, viewer_client):
-        meeting = MeetingFactory()
-        today = datetime.date(2025, 1, 1)
-        ActionFactory(meeting=meeting, description="Undated", due_date=None)
-        ActionFactory(meeting=meeting, description="Later", due_date=today + datetime.timedelta(days=30))
-        ActionFactory(meeting=meeting, description="Soon", due_date=today)
-        ActionFactory(
-            meeting=meeting,
-            description="Done early",
-            due_date=today - datetime.timedelta(days=9),
-            status=Action.Status.DONE,
-            completed_on=today,
-        )
-        ActionFactory(
-            meeting=meeting, description="Dropped", status=Action.Status.CANCELLED, completed_on=today
-        )
-
-        def listed(response):
-            return [row.record.description for row in response.context["table"].page.object_list]
-
-        response = viewer_client.get(ACTIONS)
-        assert listed(response) == ["Soon", "Later", "Undated"]
-        (chip,) = response.context["applied_filters"]
-        assert chip["label"] == "Status" and "done, cancelled" in chip["value"] and chip["show_all"]
-        assert "Show all" in response.content.decode()
-
-        # Asking for every status shows the closed ones too, after the open ones.
-        everything = viewer_client.get(ACTIONS + chip["url"])
-        assert listed(everything) == ["Soon", "Later", "Undated", "Done early", "Dropped"]
-        assert listed(viewer_client.get(ACTIONS, {"status": "done"})) == ["Done early"]
-        # Another filter keeps the default: done and cancelled stay hidden.
-        assert listed(viewer_client.get(ACTIONS, {"q": "early"})) == []

@@ -13,6 +13,8 @@ from django.urls import reverse
 
 from meetings import services
 from meetings.forms import MeetingEditor
+from meetings.forms.data import management, page_data
+from meetings.forms.data import meeting_post as page_post
 from meetings.history import describe
 from meetings.models import (
     Action,
@@ -35,74 +37,33 @@ from tests.factories import (
     UserFactory,
 )
 
-PREFIXES = ("attendees", "topics", "actions", "sources")
 ROW_MODELS = (Meeting, Attendance, MeetingTopic, Action, ActionParty, Source, MeetingCountry)
 
 
 # Building what a browser would send ---------------------------------------------------------
 
 
+REFERENCE_FIELDS = {
+    "title": "Kenya–UK defence talks",
+    "kind": "bilateral",
+    "status": "held",
+    "start_date": "2024-02-26",
+    "timezone": "Africa/Nairobi",
+    "city": "Nairobi",
+    "country": "KE",
+    "host_country": "KE",
+    "classification": "0",
+}
+
+
 def meeting_post(meeting: dict | None = None, **rows: list[dict]) -> dict:
     """POST data for a new meeting: the meeting's fields plus rows per prefix."""
-    data = {
-        "title": "Kenya–UK defence talks",
-        "kind": "bilateral",
-        "status": "held",
-        "start_date": "2024-02-26",
-        "timezone": "Africa/Nairobi",
-        "city": "Nairobi",
-        "country": "KE",
-        "host_country": "KE",
-        "classification": "0",
-        **(meeting or {}),
-    }
-    for prefix in PREFIXES:
-        given = rows.get(prefix, [])
-        data.update(management(prefix, total=len(given)))
-        for index, row in enumerate(given):
-            data.update({f"{prefix}-{index}-{name}": value for name, value in row.items()})
-    return data
-
-
-def management(prefix: str, total: int, initial: int = 0) -> dict:
-    return {
-        f"{prefix}-TOTAL_FORMS": str(total),
-        f"{prefix}-INITIAL_FORMS": str(initial),
-        f"{prefix}-MIN_NUM_FORMS": "0",
-        f"{prefix}-MAX_NUM_FORMS": "200",
-    }
-
-
-def _field_data(bound) -> list | str | None:
-    value = bound.value()
-    if value in (None, "", []) or getattr(bound.field.widget, "input_type", "") == "file":
-        return None
-    if isinstance(value, bool):
-        return "on" if value else None
-    if isinstance(value, list | tuple):
-        return [str(getattr(v, "pk", v)) for v in value]
-    if isinstance(value, datetime.time):
-        return value.strftime("%H:%M")
-    if isinstance(value, datetime.date):
-        return value.isoformat()
-    return str(value)
+    return page_post(REFERENCE_FIELDS | (meeting or {}), rows)
 
 
 def edit_post(meeting: Meeting, user, extra_rows: dict | None = None) -> dict:
     """What the edit page sends back unchanged: every field as the page shows it."""
-    editor = MeetingEditor(user=user, instance=meeting)
-    data = {}
-    forms = [editor.form]
-    for prefix, formset in editor.formsets.items():
-        stored = formset.initial_form_count()
-        data.update(management(prefix, total=stored + (extra_rows or {}).get(prefix, 0), initial=stored))
-        forms.extend(formset.forms[:stored])
-    for form in forms:
-        for bound in form:
-            value = _field_data(bound)
-            if value is not None:
-                data[bound.html_name] = value
-    return data
+    return page_data(MeetingEditor(user=user, instance=meeting), extra_rows)
 
 
 def row_prefix(data: dict, prefix: str, field: str, value) -> str:
@@ -558,7 +519,7 @@ def test_a_file_written_before_a_failed_save_is_removed(editor_client, reference
     def clash(*args, **kwargs):
         raise IntegrityError("simulated clash")
 
-    monkeypatch.setattr(services, "_sync_countries", clash)
+    monkeypatch.setattr(services.meetings, "_sync_countries", clash)
     pdf = upload("statement.pdf", b"%PDF-1.7\n", "application/pdf")
     before = counts()
     response = editor_client.post(reverse("meeting-create"), source_with_file(reference_records, pdf))
@@ -589,14 +550,14 @@ def test_errors_are_listed_at_the_top_and_the_typed_values_kept(editor_client, r
 def test_an_integrity_error_is_a_message_and_nothing_is_saved(editor_client, reference_records, monkeypatch):
     """A clash only the database sees (a row changed by someone else meanwhile), simulated
     when the attendees are written, after the meeting itself went in."""
-    original = services.bulk_create_with_history
+    original = services.base.bulk_create_with_history
 
     def clash(rows, model, **kwargs):
         if model is Attendance:
             raise IntegrityError("simulated")
         return original(rows, model, **kwargs)
 
-    monkeypatch.setattr(services, "bulk_create_with_history", clash)
+    monkeypatch.setattr(services.base, "bulk_create_with_history", clash)
     before = counts()
     response = editor_client.post(reverse("meeting-create"), reference_post(reference_records))
     assert response.status_code == 200
@@ -645,10 +606,12 @@ def test_a_meeting_above_the_clearance_cannot_be_opened_for_editing(client, db):
 
 def test_the_service_refuses_a_marking_above_clearance_whoever_calls_it(db):
     editor = UserFactory(role="editor", clearance=1)
-    with pytest.raises(services.SaveRefused, match="your clearance is RESTRICTED"):
-        services.meeting_save(
-            user=editor, meeting=Meeting(title="x", start_date="2024-01-01", classification=3)
-        )
+    marked = services.MeetingInput(title="x", start_date=datetime.date(2024, 1, 1), classification=3)
+    with pytest.raises(services.MeetingInvalid) as refused:
+        services.meeting_save(user=editor, data=marked)
+    assert refused.value.errors == {
+        "classification": ["Choose a marking at or below your clearance (RESTRICTED)."]
+    }
     assert not Meeting.objects.exists()
 
 
@@ -656,7 +619,9 @@ def test_the_service_refuses_viewers(viewer):
     from django.core.exceptions import PermissionDenied
 
     with pytest.raises(PermissionDenied):
-        services.meeting_save(user=viewer, meeting=Meeting(title="x", start_date="2024-01-01"))
+        services.meeting_save(
+            user=viewer, data=services.MeetingInput(title="x", start_date=datetime.date(2024, 1, 1))
+        )
 
 
 # No lost updates --------------------------------------------------------------------------
@@ -699,13 +664,13 @@ def test_a_stale_save_is_refused_and_lists_what_changed_meanwhile(client, editor
 
 
 def test_of_two_saves_from_the_same_version_only_the_first_wins(editor, stored_meeting):
-    first = Meeting.objects.get(pk=stored_meeting.pk)
-    second = Meeting.objects.get(pk=stored_meeting.pk)
+    first = services.MeetingInput.of(stored_meeting)
+    second = services.MeetingInput.of(stored_meeting)
     first.title = "First"
-    services.meeting_save(user=editor, meeting=first, expected_version=1)
+    services.meeting_save(user=editor, data=first, meeting=stored_meeting, expected_version=1)
     second.title = "Second"
     with pytest.raises(services.MeetingConflict) as conflict:
-        services.meeting_save(user=editor, meeting=second, expected_version=1)
+        services.meeting_save(user=editor, data=second, meeting=stored_meeting, expected_version=1)
     assert describe(conflict.value.changes) == ["Title: “Kenya–UK defence talks” → “First”"]
     assert Meeting.objects.get().title == "First"
 
@@ -713,7 +678,10 @@ def test_of_two_saves_from_the_same_version_only_the_first_wins(editor, stored_m
 def test_a_row_removed_meanwhile_is_reported_on_its_row(client, editor, stored_meeting):
     mine = edit_post(stored_meeting, editor)
     stored_meeting.topic_notes.last().delete()
-    services.meeting_save(user=editor, meeting=Meeting.objects.get(), expected_version=1)
+    stored = Meeting.objects.get()
+    services.meeting_save(
+        user=editor, data=services.MeetingInput.of(stored), meeting=stored, expected_version=1
+    )
     client.force_login(editor)
     response = client.post(reverse("meeting-update", args=[stored_meeting.pk]), {**mine, "version": "2"})
     assert_refused(response, "This row was removed by someone else meanwhile")

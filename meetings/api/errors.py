@@ -14,9 +14,9 @@ from collections.abc import Mapping
 
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from rest_framework import status
-from rest_framework.exceptions import APIException, NotFound, ParseError, UnsupportedMediaType
+from rest_framework.exceptions import APIException, ParseError, UnsupportedMediaType
 from rest_framework.parsers import JSONParser
 
 NON_FIELD = "non_field_errors"
@@ -146,8 +146,6 @@ def handle_exception(exc, context):
 
     if isinstance(exc, RequestDataTooBig | TooManyFieldsSent):
         exc = TooLarge(_too_large())
-    if isinstance(exc, Http404):  # one wording, whichever record it was: names no model
-        exc = NotFound(DETAILS[404])
     if isinstance(exc, UnsupportedMediaType):
         exc.detail = f"{exc.detail} {DETAILS[415]}"
     response = exception_handler(exc, context)

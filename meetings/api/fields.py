@@ -22,13 +22,6 @@ TIME_PATTERN = r"^([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9])?$"
 
 
 class Text(serializers.CharField):
-    """A JSON string, taken as sent: the forms trim it, so that a value the schema refuses
-    (a line break at the end, say) is not made acceptable by trimming first."""
-
-    def __init__(self, **kwargs):
-        kwargs.setdefault("trim_whitespace", False)
-        super().__init__(**kwargs)
-
     def to_internal_value(self, data):
         if not isinstance(data, str):
             self.fail("invalid")

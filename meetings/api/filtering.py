@@ -53,7 +53,7 @@ def parameters(filterset_class) -> list[dict]:
         elif isinstance(spec, django_filters.BooleanFilter):
             found.append((name, {"type": "boolean"}, f"{label}: true or false."))
         else:
-            found.append((name, {"type": "string", "pattern": "^[^\\u0000]*$"}, label))
+            found.append((name, {"type": "string"}, label))
     return [
         {"name": name, "in": "query", "required": False, "description": text, "schema": schema}
         | ({"style": "form", "explode": True} if schema["type"] == "array" else {})
@@ -67,11 +67,9 @@ def _type_errors(filterset_class, query: QueryDict) -> dict[str, list[str]]:
     for name, spec in filterset_class.base_filters.items():
         if isinstance(spec, django_filters.DateFromToRangeFilter):
             for param in _range_names(name):
-                value = query.get(param)
-                if value is not None and not _is_date(value):
+                value = query.get(param, "")
+                if value and not _is_date(value):
                     errors[param] = ["Enter a date as YYYY-MM-DD."]
-        elif name in query and query[name] == "" and not isinstance(spec, django_filters.CharFilter):
-            errors[name] = ["Give a value, or leave the parameter out."]
         elif not query.get(name, ""):
             continue
         elif isinstance(spec, RecordFilter) and not _is_id(query[name]):

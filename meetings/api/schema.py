@@ -1,9 +1,6 @@
 """The OpenAPI schema: every operation also documents the errors it can answer with, all
 in the one shape of ``meetings.api.errors``."""
 
-import re
-
-from django.core.validators import ProhibitNullCharactersValidator
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.plumbing import ResolvedComponent
 
@@ -51,17 +48,15 @@ class ApiSchema(AutoSchema):
         return super().get_response_serializers()
 
     def _insert_field_validators(self, field, schema):
-        # Validators that refuse characters (NUL, line breaks) are declared as a pattern
-        # that excludes them.
-        excluded = ""
+        # A validator that refuses what matches a character class (no line breaks) is
+        # declared as its opposite: only those characters are excluded.
         for validator in field.validators:
-            pattern = getattr(getattr(validator, "regex", None), "pattern", "")
-            if isinstance(validator, ProhibitNullCharactersValidator):
-                excluded += "\\u0000"
-            elif getattr(validator, "inverse_match", False) and re.fullmatch(r"\[[^^].*\]", pattern):
-                excluded += pattern[1:-1].encode("ascii", "backslashreplace").decode().replace("\\x", "\\u00")
-        if excluded and "pattern" not in schema:
-            schema["pattern"] = f"^[^{excluded}]*$"
+            regex = getattr(validator, "regex", None)
+            if getattr(validator, "inverse_match", False) and "pattern" not in schema:
+                pattern = regex.pattern
+                if pattern.startswith("[") and pattern.endswith("]") and not pattern.startswith("[^"):
+                    excluded = pattern[1:-1].encode("ascii", "backslashreplace").decode()
+                    schema["pattern"] = f"^[^{excluded.replace(chr(92) + 'x', chr(92) + 'u00')}]*$"
         super()._insert_field_validators(field, schema)
         # Such a pattern takes the empty string already: no second option for a blank field.
         options = schema.get("oneOf", [])

@@ -16,6 +16,7 @@ from meetings.api import fields
 from meetings.api.errors import Conflict, Unprocessable
 from meetings.api.fields import country_list, optional_country
 from meetings.api.form_data import NON_FIELD, form_errors, record_form
+from meetings.choices import timezone_choices
 from meetings.forms import MeetingForm, OrganizationForm, PersonForm, TopicForm
 from meetings.history import changes_since
 from meetings.models import (
@@ -289,8 +290,8 @@ class MeetingSerializer(Strict):
     classification = fields.Choice(
         classification.choices(), required=False, help_text="Position on the marking scale, lowest 0."
     )
-    timezone = fields.Text(
-        max_length=64, required=False, help_text="IANA time zone of the times, e.g. Africa/Nairobi."
+    timezone = fields.Choice(
+        timezone_choices(), required=False, help_text="IANA time zone of the times, e.g. Africa/Nairobi."
     )
     classification_label = serializers.CharField(read_only=True)
     participants = country_list(
@@ -345,8 +346,6 @@ class MeetingUpdateSerializer(MeetingSerializer):
 
 class ActionSerializer(ActionRowSerializer):
     """An action on its own, with the meeting it was agreed at (set when it is created)."""
-
-    id = serializers.IntegerField(read_only=True)
 
     meeting = serializers.IntegerField(
         source="meeting_id", read_only=True, help_text="Set when the action is created."

@@ -17,7 +17,7 @@ from meetings.api.errors import Conflict, Unprocessable
 from meetings.api.form_data import NON_FIELD, MeetingWrite, form_errors, meeting_write, record_form
 from meetings.audit import record as audit
 from meetings.filters import ActionFilter, MeetingFilter, OrganizationFilter, PersonFilter, TopicFilter
-from meetings.forms import ActionForm, check_due_date
+from meetings.forms.meeting import ActionForm
 from meetings.models import (
     Action,
     ActionParty,
@@ -141,6 +141,8 @@ def save_meeting(write: MeetingWrite) -> Meeting:
         raise Unprocessable(write.errors())
     try:
         return editor.save()
+    except services.MeetingInvalid as invalid:
+        raise Unprocessable(write.errors()) from invalid
     except services.MeetingConflict as conflict:
         raise Conflict(
             str(conflict),
@@ -266,17 +268,22 @@ class ActionViewSet(RecordViewSet):
     def _save(self, action: Action, *, partial: bool) -> Action:
         payload = {k: v for k, v in self.request.data.items() if k not in ("id", "meeting", "version")}
         form = record_form(ActionForm, action, payload, partial=partial)
-        if not form.is_valid() or check_due_date(form, action.meeting.start_date):
+        if not form.is_valid():
             raise Unprocessable(form_errors(form))
+        values = {name: form.cleaned_data.get(name) for name in Action.EDITABLE_FIELDS}
+        data = services.ActionInput(
+            id=action.pk,
+            countries=list(form.cleaned_data["countries"]),
+            organizations=list(form.cleaned_data["organizations"]),
+            **values,
+        )
         expected = self.request.data.get("version")
         try:
             saved = services.action_save(
-                user=self.request.user,
-                action=form.save(commit=False),
-                countries=form.cleaned_data["countries"],
-                organizations=form.cleaned_data["organizations"],
-                expected_version=expected,
+                user=self.request.user, meeting=action.meeting, data=data, expected_version=expected
             )
+        except services.MeetingInvalid as invalid:
+            raise Unprocessable(invalid.errors) from invalid
         except services.VersionConflict as conflict:
             raise serializers.stale(conflict, expected, self.request.user) from conflict
         except services.SaveRefused as refusal:

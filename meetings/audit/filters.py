@@ -5,8 +5,8 @@ from django import forms
 
 from meetings.audit.models import Event
 from meetings.filters import ListFilterSet, RecordFilter, date_range
+from meetings.forms.widgets import AutocompleteSelect
 from meetings.models import Meeting
-from meetings.widgets import AutocompleteSelect
 
 
 class EventFilter(ListFilterSet):

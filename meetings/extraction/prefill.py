@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 
 from meetings.extraction import ROW_LIMITS, Draft
 from meetings.extraction.countries import name_of
+from meetings.models import Meeting
+from meetings.services.meetings import ActionInput, AttendeeInput, MeetingInput, SourceInput, TopicInput
 
 NOTE_LIMIT = 5_000
 KIND_REASONS = {"bilateral": "Two delegations", "multilateral": "More than two delegations"}
@@ -41,15 +43,15 @@ LEARNT = "Chosen for “{}” when an earlier draft was saved"
 
 @dataclass
 class Prefill:
-    meeting: dict
-    rows: dict[str, list[dict]]
+    meeting: MeetingInput  # the draft as the meeting page's typed input, rows included
     hints: dict[str, Hint] = field(default_factory=dict)  # meeting form field → hint
     row_hints: dict[str, list[dict[str, Hint]]] = field(default_factory=dict)  # prefix → per row
     # The words each proposal was read from, by row: what a correction on saving is remembered by.
     read_from: dict = field(default_factory=dict)
 
 
-def prefill(draft: Draft, *, parent_pk=None) -> Prefill:
+def prefill(draft: Draft, *, parent: Meeting | None = None) -> Prefill:
+    parent_pk = parent.pk if parent else None
     meeting = _meeting(draft, parent_pk)
     attendees, attendee_hints = _attendees(draft)
     topics, topic_hints = _topics(draft)
@@ -63,10 +65,10 @@ def prefill(draft: Draft, *, parent_pk=None) -> Prefill:
     }
     if source["published_on"]:
         source_hints["published_on"] = Hint(note="The dateline")
+    rows = {"attendees": attendees, "topics": topics, "actions": actions, "sources": sources}
     return Prefill(
         read_from=_read_from(draft),
-        meeting=meeting,
-        rows={"attendees": attendees, "topics": topics, "actions": actions, "sources": sources},
+        meeting=_as_input(draft, meeting, rows, parent),
         hints=_meeting_hints(draft, meeting, parent_pk),
         row_hints={
             "attendees": attendee_hints,
@@ -75,6 +77,48 @@ def prefill(draft: Draft, *, parent_pk=None) -> Prefill:
             "sources": [source_hints],
         },
     )
+
+
+def _as_input(draft: Draft, meeting: dict, rows: dict[str, list[dict]], parent) -> MeetingInput:
+    """The proposed values as a ``MeetingInput``, with the records the draft found."""
+    found = {
+        ("organization", o.organisation.pk): o.organisation for o in draft.organisations if o.organisation
+    }
+    for attendee in draft.attendees:
+        if attendee.person is not None:
+            found["person", attendee.person.pk] = attendee.person
+        if attendee.organisation is not None:
+            found["organization", attendee.organisation.pk] = attendee.organisation
+    found |= {("topic", t.topic.pk): t.topic for t in draft.topics if t.topic is not None}
+    for action in draft.actions:
+        found |= {("organization", o.pk): o for o in action.organisations}
+
+    def record(kind: str, pk):
+        return found.get((kind, pk)) if pk else None
+
+    data = MeetingInput(**{name: value for name, value in meeting.items() if name in Meeting.EDITABLE_FIELDS})
+    data.parent = parent
+    data.organizations = [record("organization", pk) for pk in meeting["organizations"]]
+    data.participants, data.mentioned = list(meeting["participants"]), list(meeting["mentioned"])
+    data.attendees = [
+        AttendeeInput(
+            **row
+            | {
+                "person": record("person", row["person"]),
+                "organization": record("organization", row["organization"]),
+            }
+        )
+        for row in rows["attendees"]
+    ]
+    data.topics = [
+        TopicInput(topic=record("topic", row["topic"]), note=row["note"]) for row in rows["topics"]
+    ]
+    data.actions = [
+        ActionInput(**row | {"organizations": [record("organization", pk) for pk in row["organizations"]]})
+        for row in rows["actions"]
+    ]
+    data.sources = [SourceInput(**row) for row in rows["sources"]]
+    return data
 
 
 def _read_from(draft: Draft) -> dict:

@@ -11,10 +11,10 @@ from __future__ import annotations
 import datetime
 
 from django.db import transaction
-from django.http import QueryDict
 
 from meetings import classification, services
 from meetings.forms import MeetingEditor
+from meetings.forms.data import meeting_post
 from meetings.importing.notation import Item, decode_items, encode_item, split_list
 from meetings.importing.reading import Row, Table
 from meetings.importing.references import (
@@ -281,7 +281,7 @@ class MeetingImporter(RowImporter):
             outcome.action, outcome.label = "matched", str(existing)
             outcome.link(existing)
             return
-        data = QueryDict(mutable=True)
+        data: dict = {}
         for key in ("title", "start_date", "start_time", "end_date", "end_time", "city", "venue"):
             data[key] = self.value(row, key)
         data["summary"], data["outcome"] = self.value(row, "summary"), self.value(row, "outcome")
@@ -295,11 +295,11 @@ class MeetingImporter(RowImporter):
             for name in split_list(self.value(row, key)):
                 code = self.attempt(row, key, self.references.country, name)
                 if code:
-                    data.appendlist(key, code)
+                    data.setdefault(key, []).append(code)
         if self.value(row, "series"):
             series = self.attempt(row, "series", self.references.series, self.value(row, "series"))
             if series:
-                data["series"] = series.pk
+                data["series"] = series
                 self.refer(outcome, "series", series)
         for item in decode_items(self.value(row, "organizations")):
             for label in item.values(0):
@@ -307,27 +307,32 @@ class MeetingImporter(RowImporter):
                     row, "organizations", self.references.organization, label, item=item
                 )
                 if organization:
-                    data.appendlist("organizations", organization.pk)
+                    data.setdefault("organizations", []).append(organization)
                     self.refer(outcome, "organisation", organization)
+        rows: dict[str, list[dict]] = {"attendees": [], "topics": [], "actions": [], "sources": []}
         lines = {
-            "attendees": self._attendees(row, data, outcome),
-            "topics": self._topics(row, data, outcome),
-            "actions": self._actions(row, data, outcome),
+            "attendees": self._attendees(row, rows["attendees"], outcome),
+            "topics": self._topics(row, rows["topics"], outcome),
+            "actions": self._actions(row, rows["actions"], outcome, [a["person"] for a in rows["attendees"]]),
             "sources": [],
         }
-        for prefix, items in lines.items():
-            data.update({f"{prefix}-TOTAL_FORMS": len(items), f"{prefix}-INITIAL_FORMS": 0})
-        editor = MeetingEditor(user=self.user, instance=Meeting(), data=data)
+        editor = MeetingEditor(user=self.user, instance=Meeting(), data=meeting_post(data, rows))
+        meeting = None
         valid = editor.is_valid()
+        if valid and self.failed():
+            editor.check()  # every problem of the row at once, not only those of its references
+        elif valid:
+            try:
+                meeting = editor.save()
+            except services.MeetingInvalid:
+                pass  # the editor has put each message on its field and line
+            except services.SaveRefused as refusal:
+                self.error(row, "title", str(refusal))
+                return
         self.form_errors(row, editor.form, self.FIELD_COLUMNS)
         for prefix, items in lines.items():
             self._row_errors(row, prefix, editor.formsets[prefix], items)
-        if not valid or self.failed():
-            return
-        try:
-            meeting = editor.save()
-        except services.SaveRefused as refusal:
-            self.error(row, "title", str(refusal))
+        if meeting is None or self.failed():
             return
         outcome.label = str(meeting)
 
@@ -353,7 +358,7 @@ class MeetingImporter(RowImporter):
         self.error(row, "classification", f"Unknown marking “{text}”: use one of {names}.")
         return "0"  # the row is refused already; the form need not say the marking is missing
 
-    def _attendees(self, row: Row, data: QueryDict, outcome: Outcome) -> list[Item]:
+    def _attendees(self, row: Row, rows: list[dict], outcome: Outcome) -> list[Item]:
         """Name | title on the day | organisation on the day | delegation | role | status."""
         kept = []
         for item in decode_items(self.value(row, "attendees")):
@@ -386,14 +391,15 @@ class MeetingImporter(RowImporter):
             if person is None:
                 continue
             self.refer(outcome, "person", person)
-            prefix = f"attendees-{len(kept)}"
-            data[f"{prefix}-person"] = person.pk
-            data[f"{prefix}-organization"] = organization.pk if organization else ""
-            data[f"{prefix}-title"] = item.text(1)
-            data[f"{prefix}-delegation"] = delegation
-            data[f"{prefix}-role"] = choice(Attendance.Role.choices, item.text(4), Attendance.Role.DELEGATE)
-            data[f"{prefix}-status"] = choice(
-                Attendance.Status.choices, item.text(5), Attendance.Status.ATTENDED
+            rows.append(
+                {
+                    "person": person,
+                    "organization": organization,
+                    "title": item.text(1),
+                    "delegation": delegation,
+                    "role": choice(Attendance.Role.choices, item.text(4), Attendance.Role.DELEGATE),
+                    "status": choice(Attendance.Status.choices, item.text(5), Attendance.Status.ATTENDED),
+                }
             )
             kept.append(item)
         return kept
@@ -401,7 +407,7 @@ class MeetingImporter(RowImporter):
     def _topic_column(self) -> str:
         return "topic_notes" if self.table.has(self.headers["topic_notes"]) else "topics"
 
-    def _topics(self, row: Row, data: QueryDict, outcome: Outcome) -> list[Item]:
+    def _topics(self, row: Row, rows: list[dict], outcome: Outcome) -> list[Item]:
         """Topic path | note, a line each; or, without a Topic notes column, topic names."""
         key = self._topic_column()
         if key == "topic_notes":
@@ -414,48 +420,45 @@ class MeetingImporter(RowImporter):
             if topic is None:
                 continue
             self.refer(outcome, "topic", topic)
-            data[f"topics-{len(kept)}-topic"] = topic.pk
-            data[f"topics-{len(kept)}-note"] = item.text(1)
+            rows.append({"topic": topic, "note": item.text(1)})
             kept.append(item)
         return kept
 
-    def _actions(self, row: Row, data: QueryDict, outcome: Outcome) -> list[Item]:
+    def _actions(self, row: Row, rows: list[dict], outcome: Outcome, attending: list[Person]) -> list[Item]:
         """Description | due | status | responsible countries and organisations | person | done on | note."""
-        attendees = Person.objects.filter(
-            pk__in=[pk for key, pk in data.items() if key.endswith("-person") and pk]
-        )
         kept = []
         for item in decode_items(self.value(row, "actions")):
-            prefix, usable = f"actions-{len(kept)}", True
+            action, usable = {"countries": [], "organizations": []}, True
             for party in item.values(3):
                 code = country_code(party)
                 if code:
-                    data.appendlist(f"{prefix}-countries", code)
+                    action["countries"].append(code)
                     continue
                 organization = self.attempt(row, "actions", self.references.organization, party, item=item)
                 if organization is None:
                     usable = False
                     continue
-                data.appendlist(f"{prefix}-organizations", organization.pk)
+                action["organizations"].append(organization)
                 self.refer(outcome, "organisation", organization)
             person = None
             if item.text(4):
                 name = item.text(4)
-                person = next((p for p in attendees if services.names_match(name, p.name)), None)
+                person = next((p for p in attending if services.names_match(name, p.name)), None)
                 person = person or self.attempt(row, "actions", self.references.person, name, item=item)
                 usable = usable and person is not None
                 if person:
                     self.refer(outcome, "person", person)
             if not usable:
-                data.pop(f"{prefix}-countries", None)
-                data.pop(f"{prefix}-organizations", None)
                 continue
-            data[f"{prefix}-description"] = item.text(0)
-            data[f"{prefix}-due_date"] = item.text(1)
-            data[f"{prefix}-status"] = choice(Action.Status.choices, item.text(2), Action.Status.AGREED)
-            data[f"{prefix}-responsible_person"] = person.pk if person else ""
-            data[f"{prefix}-completed_on"] = item.text(5)
-            data[f"{prefix}-completion_note"] = item.text(6)
+            action |= {
+                "description": item.text(0),
+                "due_date": item.text(1),
+                "status": choice(Action.Status.choices, item.text(2), Action.Status.AGREED),
+                "responsible_person": person,
+                "completed_on": item.text(5),
+                "completion_note": item.text(6),
+            }
+            rows.append(action)
             kept.append(item)
         return kept
 

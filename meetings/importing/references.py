@@ -17,7 +17,8 @@ from django_countries import countries
 
 from meetings import services
 from meetings.extraction.countries import code_for
-from meetings.forms import OrganizationForm, PersonForm, TopicForm, organization_label
+from meetings.forms import OrganizationForm, PersonForm, TopicForm
+from meetings.labels import organization_label
 from meetings.models import MeetingSeries, Organization, Person, Topic
 
 LABEL_COUNTRY = " · "  # organization_label: "Ministry of Defence (MOD) · United Kingdom"

@@ -46,6 +46,8 @@ def _meeting_page(request: HttpRequest, meeting: Meeting) -> HttpResponse:
         if editor.is_valid():
             try:
                 saved = editor.save()
+            except services.MeetingInvalid:
+                pass  # the editor shows each message next to its field
             except services.MeetingConflict as conflict:
                 editor = editor.after_conflict(conflict)
             except services.SaveRefused as refusal:

@@ -24,9 +24,7 @@ from meetings.extraction import MAX_CHARS, ExtractionRefused, corrections, extra
 from meetings.extraction.database import DatabaseDirectory, recorded_already
 from meetings.extraction.prefill import Hint, Prefill, prefill
 from meetings.forms import (
-    ROW_FORMSETS,
     MeetingEditor,
-    MeetingForm,
     OrganizationQuickForm,
     PersonQuickForm,
     TopicQuickForm,
@@ -118,15 +116,9 @@ def _remember_corrections(request: HttpRequest, location: str) -> None:
 
 def _draft_page(request: HttpRequest, draft) -> HttpResponse:
     parent = _parent_meeting(request, draft)
-    filled = prefill(draft, parent_pk=parent.pk if parent else None)
+    filled = prefill(draft, parent=parent)
     _keep_proposals(request, draft, filled)
-    editor = MeetingEditor(user=request.user, instance=Meeting())
-    editor.form = MeetingForm(instance=editor.instance, user=request.user, initial=filled.meeting)
-    for prefix, formset_class in ROW_FORMSETS.items():
-        rows = filled.rows.get(prefix, [])
-        formset = formset_class(instance=editor.instance, prefix=prefix, initial=rows)
-        formset.extra = len(rows) + 1
-        editor.formsets[prefix] = formset
+    editor = MeetingEditor(user=request.user, instance=Meeting(), initial=filled.meeting)
     count = _mark(editor, filled)
     context = {
         "editor": editor,

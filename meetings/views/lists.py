@@ -1,6 +1,6 @@
 """Every list page: a few declarations on the shared list view."""
 
-from django.db.models import Case, Prefetch, Value, When
+from django.db.models import Prefetch
 
 from meetings import exports, selectors
 from meetings.filters import ActionFilter, MeetingFilter, OrganizationFilter, PersonFilter, TopicFilter
@@ -61,16 +61,6 @@ class ActionListView(RecordListView):
     select_related = ("meeting", "responsible_person")
     prefetch_related = (Prefetch("parties", queryset=ActionParty.objects.select_related("organization")),)
     marking_accessor = "meeting__classification"
-
-    def get_table_data(self):
-        """With closed statuses asked for, the open actions still come first (see the table)."""
-        actions = super().get_table_data()
-        form = self.filterset.form
-        chosen = set(form.cleaned_data.get("status") or ()) if hasattr(form, "cleaned_data") else set()
-        if not chosen or chosen - set(Action.OPEN_STATUSES):
-            open_first = Case(When(status__in=Action.OPEN_STATUSES, then=Value(False)), default=Value(True))
-            actions = actions.annotate(closed=open_first)
-        return actions
 
 
 class PersonListView(RecordListView):

@@ -17,10 +17,8 @@ from meetings.forms import (
     PersonQuickForm,
     TopicForm,
     TopicQuickForm,
-    organization_label,
-    person_label,
-    topic_label,
 )
+from meetings.labels import organization_label, person_label, topic_label
 from meetings.models import Organization, Person, Topic
 from meetings.views.editing import editor_required
 
@@ -88,10 +86,7 @@ def person_lookup(request: HttpRequest) -> JsonResponse:
         .exclude(pk__in=[p.pk for p in close])
         .select_related("organization")[: LOOKUP_LIMIT - len(close)]
     )
-    typed = services.name_tokens(q)
-    results = [
-        {**person_json(p), "close": True, "exact": services.name_tokens(p.name) == typed} for p in close
-    ] + [person_json(p) for p in rest]
+    results = [{**person_json(p), "close": True} for p in close] + [person_json(p) for p in rest]
     return JsonResponse({"results": results})
 
 
@@ -106,15 +101,7 @@ def organization_lookup(request: HttpRequest) -> JsonResponse:
         .filter(Q(name__icontains=q) | Q(acronym__icontains=q))
         .exclude(pk__in=[o.pk for o in close])[: LOOKUP_LIMIT - len(close)]
     )
-    typed = services.name_tokens(q)
-    results = [
-        {
-            **organization_json(o),
-            "close": True,
-            "exact": typed in (services.name_tokens(o.name), services.name_tokens(o.acronym)),
-        }
-        for o in close
-    ] + [organization_json(o) for o in rest]
+    results = [{**organization_json(o), "close": True} for o in close] + [organization_json(o) for o in rest]
     return JsonResponse({"results": results})
 
 

@@ -15,13 +15,8 @@
         searchField: [],
         maxOptions: 20,
         loadThrottle: 250,
-        // The empty option would show as a blank chosen item and hide the hint.
-        allowEmptyOption: false,
-        plugins: ["clear_button"],
-        placeholder: select.dataset.placeholder || "Type to search",
-        render: {
-          no_results: function () { return '<div class="no-results" role="option" aria-disabled="true">No match</div>'; },
-        },
+        allowEmptyOption: true,
+        placeholder: "Type to search",
         load: function (query, callback) {
           fetch(url + "?q=" + encodeURIComponent(query), { headers: { Accept: "application/json" } })
             .then(function (response) { return response.json(); })
@@ -40,48 +35,6 @@
     Object.keys(params).forEach(function (key) {
       if (params[key] === "") delete params[key];
     });
-  });
-
-  // A filter chip's × clears that filter in the side panel and refreshes the results, so
-  // the panel and the list agree; without script the chip is a plain link to the list without it.
-  var focusAfterRefresh = null;
-  document.addEventListener("click", function (event) {
-    var chip = event.target.closest("[data-remove-filter]");
-    var form = document.getElementById("list-filters");
-    if (!chip || !form || typeof htmx === "undefined") return;
-    event.preventDefault();
-    var name = chip.dataset.removeFilter;
-    var value = chip.dataset.removeValue;
-    Array.prototype.forEach.call(form.elements, function (field) {
-      if (!field.name || (name !== "*" && field.name !== name) || field.type === "hidden" || field.name === "per_page") return;
-      if (field.type === "checkbox" || field.type === "radio") {
-        if (value === undefined || field.value === value) field.checked = false;
-      } else if (field.tomselect) {
-        field.tomselect.clear(true);
-      } else if (field.tagName !== "BUTTON") {
-        field.value = "";
-      }
-    });
-    focusAfterRefresh = "filter-chips";
-    htmx.trigger(form, "submit");
-  });
-
-  // "Show all" on a filter in force by default: every choice of it ticked in the panel.
-  document.addEventListener("click", function (event) {
-    var link = event.target.closest("[data-check-all]");
-    var form = document.getElementById("list-filters");
-    if (!link || !form || typeof htmx === "undefined") return;
-    event.preventDefault();
-    form.querySelectorAll('input[type=checkbox][name="' + link.dataset.checkAll + '"]').forEach(function (box) { box.checked = true; });
-    focusAfterRefresh = "result-count";
-    htmx.trigger(form, "submit");
-  });
-
-  document.addEventListener("htmx:afterSettle", function (event) {
-    if (!focusAfterRefresh || event.detail.target.id !== "list-results") return;
-    var target = document.getElementById(focusAfterRefresh) || document.getElementById("result-count");
-    focusAfterRefresh = null;
-    if (target) target.focus();
   });
 
   document.addEventListener("DOMContentLoaded", function () { initAutocomplete(document); });
@@ -123,26 +76,18 @@
         openOnFocus: false,
         placeholder: "Type to search",
         load: function (query, callback) {
-          var box = this;
-          getJSON(withQuery(url, query)).then(function (data) {
-            // Whether a record is a close match depends on what was typed: drop the last answer's flags.
-            box.clearOptions();
-            callback(data.results);
-          }).catch(function () { callback(); });
+          getJSON(withQuery(url, query)).then(function (data) { callback(data.results); }).catch(function () { callback(); });
         },
         render: {
           option: function (data, escape) {
-            // "close match" warns of a likely duplicate; a name typed exactly is simply the record.
-            var close = data.close && !data.exact ? ' <span class="badge text-bg-warning ms-1">close match</span>' : "";
+            var close = data.close ? ' <span class="badge text-bg-warning ms-1">close match</span>' : "";
             return "<div>" + escape(data.text) + close + "</div>";
           },
           item: function (data, escape) { return "<div>" + escape(data.name || data.text) + "</div>"; },
-          // Both sit inside the list box, so both are options to assistive technology; the
-          // "Add new" one is chosen like any other, "No match yet" cannot be.
           option_create: function (data, escape) {
-            return '<div class="create" role="option" id="' + select.id + '-ts-create">Add new: <strong>' + escape(data.input) + "</strong>…</div>";
+            return '<div class="create">Add new: <strong>' + escape(data.input) + "</strong>…</div>";
           },
-          no_results: function () { return '<div class="no-results" role="option" aria-disabled="true">No match yet</div>'; },
+          no_results: function () { return '<div class="no-results">No match yet</div>'; },
         },
         onItemAdd: function (value) {
           var data = this.options[value];
